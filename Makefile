@@ -1,0 +1,25 @@
+# The two commands of the README: `make run` (the main job) and `make test` (the test suite).
+# Both install what is missing first (scripts/bootstrap.sh), so a fresh machine needs nothing else.
+.PHONY: run test lint bootstrap eval bench train
+
+bootstrap:
+	@bash scripts/bootstrap.sh
+
+run: bootstrap
+	@.venv/bin/jianfu
+
+test: bootstrap
+	.venv/bin/ruff check src tests bench
+	.venv/bin/python -m pytest -q -n 2 --dist loadgroup
+
+lint: bootstrap
+	.venv/bin/ruff check src tests bench
+
+eval: bootstrap
+	.venv/bin/jianfu eval data/messages/dev.jsonl
+
+train: bootstrap
+	.venv/bin/jianfu train data/messages/train.jsonl
+
+bench: bootstrap
+	.venv/bin/python bench/bench_scan.py

@@ -1,0 +1,1 @@
+"""Evaluation: burden accounting, scan summaries, and detector quality measurement."""

@@ -1,0 +1,130 @@
+"""The records that cross stages: ingest → normalise → detect → report.
+
+They are plain slotted dataclasses so they pickle cheaply to worker processes (and to Spark).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from jianfu.taxonomy import Code
+
+
+@dataclass(slots=True)
+class Message:
+    """One chat message as exported, with its time normalised to an aware datetime."""
+
+    id: str
+    text: str
+    sent_at: datetime | None  # aware (Asia/Shanghai); None when the export has no usable time
+    sender: str | None = None
+    sender_role: str | None = None  # leader, staff, cadre, bot
+    group: str | None = None
+    group_size: int | None = None  # recipients when the export tells (WeCom tolist, Telegram members)
+    source: str = "generic"  # export format name
+    file: str | None = None
+    line: int | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class InputProblem:
+    """A record that could not be read: where it is and why. Errors are data, never dropped."""
+
+    file: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.reason}"
+
+
+@dataclass(slots=True)
+class Explanation:
+    """Why a finding fired (principle 2); attached only when asked for."""
+
+    pattern: str | None = None
+    original_score: float | None = None
+    context_word: str | None = None
+    score_context_improvement: float = 0.0
+    suppressed_by: str | None = None
+    model_score: float | None = None
+    model_features: list[str] = field(default_factory=list)
+    deadline: str | None = None
+    ruleset: str | None = None
+    model: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "pattern": self.pattern,
+            "original_score": self.original_score,
+            "context_word": self.context_word,
+            "score_context_improvement": self.score_context_improvement,
+            "suppressed_by": self.suppressed_by,
+            "model_score": self.model_score,
+            "model_features": self.model_features,
+            "deadline": self.deadline,
+            "ruleset": self.ruleset,
+            "model": self.model,
+        }
+
+
+@dataclass(slots=True)
+class Finding:
+    """One demand found in one message, with its evidence in the original text."""
+
+    code: Code
+    rule: str
+    span: tuple[int, int]  # characters of the original text, end exclusive
+    evidence: str
+    score: float
+    policy: str
+    severity: str = "S3"
+    explanation: Explanation | None = None
+
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "code": str(self.code),
+            "rule": self.rule,
+            "span": [self.span[0], self.span[1]],
+            "evidence": self.evidence,
+            "score": round(self.score, 3),
+            "policy": self.policy,
+            "severity": self.severity,
+        }
+        if explain and self.explanation is not None:
+            out["explanation"] = self.explanation.to_dict()
+        return out
+
+
+@dataclass(slots=True)
+class Deadline:
+    """A deadline parsed from a message: when it falls and how many minutes it leaves."""
+
+    text: str
+    span: tuple[int, int]
+    due: datetime | None
+    minutes_left: float | None
+
+
+@dataclass(slots=True)
+class MessageResult:
+    """Everything the scanner says about one message: the contract line plus extras."""
+
+    message: Message
+    findings: list[Finding]
+    off_hours: bool | None  # None when the message has no usable time
+    deadline: Deadline | None = None
+    burden_minutes: float = 0.0  # per recipient
+    suppressed: list[Finding] = field(default_factory=list)  # kept for --explain
+
+    @property
+    def labels(self) -> list[str]:
+        seen: list[str] = []
+        for f in self.findings:
+            if str(f.code) not in seen:
+                seen.append(str(f.code))
+        return seen
