@@ -98,7 +98,8 @@ def startup_seconds() -> float:
         empty = Path(tmp) / "empty.jsonl"
         empty.write_text("")
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "jianfu", "scan", str(empty), "--quiet"], check=True)
+        cmd = [sys.executable, "-m", "jianfu", "scan", str(empty), "--quiet", "--format", "generic"]
+        subprocess.run(cmd, check=True)
         return time.perf_counter() - start
 
 

@@ -25,7 +25,7 @@ def test_sample() -> None:
     first = messages[0]
     assert first.text == "请各位今晚九点前在群里接龙打卡\n没打卡的明天通报"
     assert first.sent_at == datetime(2024, 6, 10, 20, 15, 3, tzinfo=SH)
-    assert (first.line, first.source, first.group, first.extras) == (3, "paste", None, {"time_assumed_zone": True})
+    assert (first.line, first.source, first.group, first.extras) == (3, "paste", "粘贴", {"time_assumed_zone": True})
     # A body line that looks like a header of another style ("HH:MM", no seconds) stays text.
     assert messages[2].text == (
         "所有人十分钟内回复收到！！\n2024-06-10 21:00 开会要点：\n1. 把入户照片截图发群里留痕\n2. 每户至少３张[抱拳]")

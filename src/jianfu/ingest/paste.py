@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import PurePath
 from typing import Any
 
 from jianfu.errors import InputError
@@ -146,4 +147,6 @@ def parse(file: str, line: int | None, unit: Any) -> Message | None:
         return None  # a header with no text (an image or sticker was copied)
     text = "\n".join(lines[start:end])
     extras: dict[str, Any] = {"time_assumed_zone": True} if assumed else {}
-    return Message(f"paste-{line}", text, sent_at, sender, None, None, None, FORMAT, file, line, extras)
+    # Copied text carries no chat name; the file name is what the user called it.
+    group = PurePath(file).stem if file else None
+    return Message(f"paste-{line}", text, sent_at, sender, None, group, None, FORMAT, file, line, extras)

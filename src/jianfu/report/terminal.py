@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
@@ -152,7 +153,7 @@ def _files_table(files: list[dict[str, object]]) -> RenderableType:
         if not ok and row.get("reason"):
             status.append("：")
             status.append_text(_text(row["reason"]))
-        table.add_row(_text(row.get("file", "")), _text(row.get("format") or "—"),
+        table.add_row(_text(Path(str(row.get("file", ""))).name), _text(row.get("format") or "—"),
                       _text(row.get("encoding") or "—"), _count(row.get("messages")),
                       _count(row.get("skipped")), _count(row.get("problems")), status)
     if len(files) > FILES_SHOWN:
