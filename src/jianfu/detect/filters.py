@@ -15,6 +15,8 @@ from jianfu.detect.schema import Lexicons, SuppressSpec
 from jianfu.records import Deadline
 
 OPEN_QUOTES = "“‘「『《\"'"
+REPLY_TOKEN_MAX = 6  # longest reply token in lexicons.yaml is shorter
+RHETORICAL = ["谁", "哪个", "哪些", "还有没"]  # "谁还没接龙？" presses rather than asks
 CLOSE_QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", '"': '"', "'": "'"}
 
 
@@ -30,11 +32,16 @@ class MatchView:
     words: dict[str, list[int]]  # word -> start positions in text
 
     def hits(self, words: list[str], lo: int, hi: int) -> str | None:
-        """The first of words that starts inside [lo, hi)."""
-        for word in words:
-            for pos in self.words.get(word, ()):
-                if lo <= pos < hi:
-                    return word
+        """One of words that starts inside [lo, hi), or None.
+
+        Iterates the few words present in the message rather than the (long) word list.
+        """
+        wanted = word_set(words)
+        for word, positions in self.words.items():
+            if word in wanted:
+                for pos in positions:
+                    if lo <= pos < hi:
+                        return word
         return None
 
     def scope(self, scope: str) -> tuple[int, int]:
@@ -49,6 +56,17 @@ class MatchView:
 
 Filter = Callable[[MatchView, SuppressSpec, Lexicons], str | None]
 
+_WORD_SETS: dict[int, tuple[list[str], frozenset[str]]] = {}
+
+
+def word_set(words: list[str]) -> frozenset[str]:
+    """A frozenset of a rule's or lexicon's word list, built once per list (they live as long as the rules)."""
+    entry = _WORD_SETS.get(id(words))
+    if entry is None or entry[0] is not words:
+        entry = (words, frozenset(words))
+        _WORD_SETS[id(words)] = entry
+    return entry[1]
+
 
 def _excused(view: MatchView, pos: int, exceptions: list[str]) -> bool:
     # "不得低于10%" and "不要忘了打卡" contain a negation word but strengthen the demand.
@@ -62,17 +80,20 @@ def _excused(view: MatchView, pos: int, exceptions: list[str]) -> bool:
 def is_negated(view: MatchView, spec: SuppressSpec, lex: Lexicons) -> str | None:
     """A negation or prohibition (不得/不要/无需/禁止...) before the match in its clause."""
     lo = view.clause[0]
-    for word in (*lex.negation, *spec.words):
-        for pos in view.words.get(word, ()):
-            if lo <= pos < view.start and not _excused(view, pos, lex.negation_exceptions):
-                return f"negation '{word}'"
+    negations = word_set(lex.negation)
+    extra = word_set(spec.words)
+    for word, positions in view.words.items():
+        if word in negations or word in extra:
+            for pos in positions:
+                if lo <= pos < view.start and not _excused(view, pos, lex.negation_exceptions):
+                    return f"negation '{word}'"
     return None
 
 
 def is_cancellation(view: MatchView, spec: SuppressSpec, lex: Lexicons) -> str | None:
     """The sentence cancels or stops the demand (取消/停止/不再...), wherever the word stands."""
     lo, hi = view.scope(spec.scope)
-    word = view.hits([*lex.cancellation, *spec.words], lo, hi)
+    word = view.hits(lex.cancellation, lo, hi) or view.hits(spec.words, lo, hi)
     return f"cancellation '{word}'" if word else None
 
 
@@ -96,7 +117,7 @@ def is_quoted_demand(view: MatchView, spec: SuppressSpec, lex: Lexicons) -> str 
 def is_discussion(view: MatchView, spec: SuppressSpec, lex: Lexicons) -> str | None:
     """The message discusses, reports or criticises such demands (形式主义, 反映, 自查...)."""
     lo, hi = view.scope(spec.scope if spec.scope != "sentence" else "message")
-    word = view.hits([*lex.discussion, *spec.words], lo, hi)
+    word = view.hits(lex.discussion, lo, hi) or view.hits(spec.words, lo, hi)
     return f"discussion '{word}'" if word else None
 
 
@@ -110,7 +131,7 @@ def is_question(view: MatchView, spec: SuppressSpec, lex: Lexicons) -> str | Non
     asks = text[hi:end] != "" or view.hits(lex.question_particles, lo, hi) is not None
     if not asks:
         return None
-    if view.hits(["谁", "哪个", "哪些", "还有没"], lo, hi):
+    if view.hits(RHETORICAL, lo, hi):
         return None  # "谁还没接龙？" presses, it does not ask
     return "question"
 
@@ -120,8 +141,10 @@ def is_reply_only(view: MatchView, spec: SuppressSpec, lex: Lexicons) -> str | N
     text = view.text.strip()
     if len(text) > 30:
         return None
-    for token in lex.reply_tokens:
-        if text.startswith(token):
+    tokens = word_set(lex.reply_tokens)
+    for size in range(min(len(text), REPLY_TOKEN_MAX), 0, -1):
+        token = text[:size]
+        if token in tokens:
             if view.hits(lex.demand_markers, len(token), len(view.text)):
                 return None
             return f"reply '{token}'"

@@ -21,7 +21,15 @@ from pathlib import Path
 import numpy as np
 
 from jianfu.detect.engine import Scan
-from jianfu.detect.filters import CheckInput, MatchView, is_cancellation, is_discussion, is_negated, is_reply_only
+from jianfu.detect.filters import (
+    CheckInput,
+    MatchView,
+    is_cancellation,
+    is_discussion,
+    is_negated,
+    is_reply_only,
+    word_set,
+)
 from jianfu.detect.schema import Lexicons, SuppressSpec
 from jianfu.taxonomy import MESSAGE_CODES, Code
 
@@ -59,8 +67,10 @@ def dense_features(scan: Scan, lexicons: Lexicons, checks: CheckInput) -> list[f
             refuted[m.rule.code] = 1.0
     text = scan.text
     whole = MatchView(text, len(text), len(text), (0, len(text)), (0, len(text)), scan.words)
-    question = text.rstrip().endswith(("?", "？")) or any(w in scan.words for w in lexicons.question_particles)
-    markers = sum(len(scan.words.get(w, ())) for w in lexicons.demand_markers)
+    particles = word_set(lexicons.question_particles)
+    markers_set = word_set(lexicons.demand_markers)
+    question = text.rstrip().endswith(("?", "？")) or any(w in particles for w in scan.words)
+    markers = sum(len(pos) for w, pos in scan.words.items() if w in markers_set)
     deadline = checks.deadline
     short = (deadline is not None and deadline.minutes_left is not None
              and 0 <= deadline.minutes_left <= checks.short_deadline_minutes)
@@ -139,8 +149,14 @@ class MessageModel:
                             meta=np.array(json.dumps(meta, ensure_ascii=False)))
 
     def ids(self, text: str) -> list[int]:
+        """Vocabulary ids of the text's n-grams (same grams as featurise, without building the list)."""
         get = self.index.get
-        return sorted({i for i in map(get, featurise(text)) if i is not None})
+        folded = _DIGITS.sub("0", text)
+        found: set[int | None] = set()
+        for n in NGRAM_SIZES:
+            found.update([get(folded[i:i + n]) for i in range(len(folded) - n + 1)])
+        found.discard(None)
+        return sorted(found)  # type: ignore[arg-type]
 
     def predict(self, text: str, dense: list[float]) -> dict[Code, float]:
         ids = self.ids(text)
