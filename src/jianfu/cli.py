@@ -104,7 +104,7 @@ def _scan(paths: list[str], out: Path | None, xlsx: Path | None, fmt: str | None
         report = XlsxReport(xlsx)
     show_progress = not quiet and err_console.is_terminal
     total = sum(_count_lines(p) for p in paths) if show_progress else None
-    with progress(total, err_console) as advance:
+    with progress(total, err_console, unit="messages") as advance:
         outcome = scan_files(paths, settings, fmt=fmt, out=out, strict=strict, explain=explain,
                              on_result=report.add if report is not None else None,
                              on_units=advance if show_progress else None)

@@ -16,7 +16,7 @@ from typing import Any
 from jianfu.errors import InputError
 from jianfu.ingest.jielong import is_jielong, jielong_entries
 from jianfu.ingest.source import CsvRow, Source, Unit
-from jianfu.ingest.streams import csv_index, iter_csv, iter_lines, json_layout, load_json, loads_line
+from jianfu.ingest.streams import csv_index, iter_csv, iter_lines, json_layout, load_json, record_of
 from jianfu.ingest.timeparse import from_epoch, parse_time
 from jianfu.records import Message
 
@@ -59,14 +59,7 @@ def csv_units(src: Source) -> Iterator[Unit]:
 
 
 def parse_json(file: str, line: int | None, unit: Any) -> Message | None:
-    if type(unit) is str:
-        rec = loads_line(file, line, unit)
-        where = ""
-    else:
-        rec = unit["record"]
-        where = f"{unit['at']}: "
-        if type(rec) is not dict:
-            raise InputError(f"{where}expected a JSON object", file, line)
+    rec, where = record_of(file, line, unit)
     sender_id = _text(rec.get("sender"))
     sender_name = _text(rec.get("senderName"))
     if SYSTEM_SENDER in (sender_id, sender_name):

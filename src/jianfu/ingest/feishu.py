@@ -16,7 +16,7 @@ import orjson
 from jianfu.errors import InputError
 from jianfu.ingest.source import Broken, Source, Unit
 from jianfu.ingest.streams import load_json
-from jianfu.ingest.timeparse import from_epoch
+from jianfu.ingest.timeparse import epoch_field
 from jianfu.records import Message
 
 FORMAT = "feishu"
@@ -72,15 +72,7 @@ def parse(file: str, line: int | None, unit: Any) -> Message | None:
     mid = rec.get("message_id")
     if type(mid) is not str or not mid:
         raise InputError(f"{where}missing message_id", file, line)
-    stamp = rec.get("create_time")
-    if type(stamp) is str and stamp.isdigit():
-        stamp = int(stamp)
-    if type(stamp) is not int:
-        raise InputError(f"{where}bad create_time: {stamp!r}", file, line)
-    try:
-        sent_at = from_epoch(stamp)
-    except ValueError as exc:
-        raise InputError(f"{where}bad create_time: {exc}", file, line) from None
+    sent_at = epoch_field(rec, "create_time", where, file, line)
     body = rec.get("body")
     raw = body.get("content") if type(body) is dict else None
     if type(raw) is not str:

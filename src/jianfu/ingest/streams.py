@@ -100,3 +100,14 @@ def csv_index(header: tuple[str, ...]) -> dict[str, int]:
     for i, name in enumerate(header):
         index.setdefault(name, i)
     return index
+
+
+def record_of(file: str, line: int | None, unit: Any) -> tuple[dict[str, Any], str]:
+    """The JSON object behind a unit (a JSONL line, or a record cut from a document) and where it sits."""
+    if type(unit) is str:
+        return loads_line(file, line, unit), ""
+    rec = unit["record"]
+    where = f"{unit['at']}: "
+    if type(rec) is not dict:
+        raise InputError(f"{where}expected a JSON object", file, line)
+    return rec, where

@@ -15,6 +15,8 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from jianfu.errors import InputError
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 _fromisoformat = datetime.fromisoformat
@@ -128,3 +130,16 @@ def _parse_fallback(value: str) -> tuple[datetime, bool]:
         digits = zone[1:].replace(":", "")
         offset = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
     return naive.replace(tzinfo=offset).astimezone(SHANGHAI), False
+
+
+def epoch_field(rec: dict[str, object], name: str, where: str, file: str, line: int | None) -> datetime:
+    """An epoch-milliseconds field (int, or digits as a string) as Shanghai time; InputError names it."""
+    stamp = rec.get(name)
+    if type(stamp) is str and stamp.isdigit():
+        stamp = int(stamp)
+    if type(stamp) is not int:
+        raise InputError(f"{where}bad {name}: {stamp!r}", file, line)
+    try:
+        return from_epoch(stamp)
+    except ValueError as exc:
+        raise InputError(f"{where}bad {name}: {exc}", file, line) from None

@@ -14,8 +14,8 @@ from typing import Any
 from jianfu.errors import InputError
 from jianfu.ingest.jielong import is_jielong, jielong_entries
 from jianfu.ingest.source import Source, Unit
-from jianfu.ingest.streams import iter_lines, json_layout, load_json, loads_line
-from jianfu.ingest.timeparse import from_epoch
+from jianfu.ingest.streams import iter_lines, json_layout, load_json, record_of
+from jianfu.ingest.timeparse import epoch_field
 from jianfu.records import Message
 
 FORMAT = "wecom"
@@ -98,14 +98,7 @@ def raw_msgid(line: str) -> str | None:
 
 
 def parse(file: str, line: int | None, unit: Any) -> Message | None:
-    if type(unit) is str:
-        rec = loads_line(file, line, unit)
-        where = ""
-    else:
-        rec = unit["record"]
-        where = f"{unit['at']}: "
-        if type(rec) is not dict:
-            raise InputError(f"{where}expected a JSON object", file, line)
+    rec, where = record_of(file, line, unit)
     if rec.get("action") in _SKIPPED_ACTIONS:
         return None
     msgtype = rec.get("msgtype")
@@ -126,15 +119,7 @@ def parse(file: str, line: int | None, unit: Any) -> Message | None:
     msgid = rec.get("msgid")
     if type(msgid) is not str or not msgid:
         raise InputError(f"{where}missing msgid", file, line)
-    msgtime = rec.get("msgtime")
-    if type(msgtime) is str and msgtime.isdigit():
-        msgtime = int(msgtime)
-    if type(msgtime) is not int:
-        raise InputError(f"{where}bad msgtime: {msgtime!r}", file, line)
-    try:
-        sent_at = from_epoch(msgtime)
-    except ValueError as exc:
-        raise InputError(f"{where}bad msgtime: {exc}", file, line) from None
+    sent_at = epoch_field(rec, "msgtime", where, file, line)
     if not text.strip():
         return None
     sender = rec.get("from")
