@@ -51,7 +51,8 @@ NORMAL = [
 ]
 
 
-def generate(path: Path, count: int, seed: int = 7) -> Path:
+def generate(path: Path, count: int, seed: int = 7, unique: bool = False) -> Path:
+    """Write count messages; with unique=True every text is made distinct (defeats text caching)."""
     rng = random.Random(seed)
     start = datetime(2025, 3, 3, 7, 0)
     with path.open("w", encoding="utf-8") as fh:
@@ -60,6 +61,8 @@ def generate(path: Path, count: int, seed: int = 7) -> Path:
             template = rng.choice(DEMANDS) if rng.random() < 0.2 else rng.choice(NORMAL)
             text = template.format(h=rng.randint(7, 22), m=rng.choice([5, 10, 15, 30]), n=rng.randint(2, 6),
                                    k=rng.choice([500, 800, 1000, 1500]))
+            if unique:
+                text = f"{text}（{rng.choice(GROUPS)[:3]}{i}号）"
             row = {"id": f"m{i}", "text": text, "sent_at": when.strftime("%Y-%m-%dT%H:%M:%S+08:00"),
                    "sender": rng.choice(SENDERS), "group": rng.choice(GROUPS)}
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")

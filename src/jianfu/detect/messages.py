@@ -7,11 +7,11 @@ calendar, settings), so the CLI, the web import and Spark workers call the same 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from jianfu.config import Settings
 from jianfu.detect.engine import RuleMatch, RuleSet, Scan
-from jianfu.detect.filters import CheckInput
+from jianfu.detect.filters import CHECKS, CheckInput
 from jianfu.detect.model import DEFAULT_MODEL, MessageModel, decide, dense_features
 from jianfu.evaluate.burden import burden_minutes
 from jianfu.normalise.calendar import WorkCalendar, parse_deadline
@@ -32,6 +32,7 @@ MODEL_POLICY = {
     Code.ARBITRARY_TASK: "MSG-08《若干意见》：不得通过工作群组随意摊派任务、索要材料",
 }
 DEADLINE_CODES = (Code.INSTANT_REPLY, Code.ARBITRARY_TASK)
+CACHE_ENTRIES = 20_000  # per dict and worker: a few tens of MB at most
 
 
 @dataclass(slots=True)
@@ -64,6 +65,13 @@ class MessageDetector:
         self.rules = rules
         self.model = model
         self.calendar = calendar
+        # Chat exports repeat texts ("收到", forwarded notices, bot reminders). The text-level work
+        # depends only on the text and the outcomes of the time checks, so it is cached on exactly
+        # those; a bounded dict, cleared when full, keeps worker memory flat.
+        self._norms: dict[str, Normalised] = {}
+        self._scans: dict[tuple[object, ...], tuple[Scan, dict[Code, float] | None]] = {}
+        self.cache_hits = 0
+        self.cache_misses = 0
 
     @classmethod
     def build(cls, settings: Settings | None = None, use_model: bool = True) -> MessageDetector:
@@ -94,12 +102,40 @@ class MessageDetector:
         checks = CheckInput(deadline, off_hours, self.settings.short_deadline_minutes, working_left)
         return Analysis(norm, off_hours, deadline, checks, self.rules.scan(norm.text, checks))
 
-    def detect(self, message: Message, explain: bool = False) -> MessageResult:
-        a = self.analyse(message)
-        norm, scan = a.norm, a.scan
+    def _text_level(self, message: Message) -> tuple[Analysis, dict[Code, float] | None]:
+        """analyse() plus the model's scores, served from the cache when text and time outcomes repeat."""
+        sent_at = message.sent_at
+        norm = self._norms.get(message.text)
+        if norm is None:
+            norm = normalise(message.text)
+            if len(self._norms) >= CACHE_ENTRIES:
+                self._norms.clear()
+            self._norms[message.text] = norm
+        off_hours = self.calendar.is_off_hours(sent_at) if sent_at is not None else None
+        deadline = parse_deadline(norm.text, sent_at, calendar=self.calendar)
+        working_left = None
+        if deadline is not None and deadline.due is not None and sent_at is not None:
+            working_left = self.calendar.working_minutes_between(sent_at, deadline.due)
+        checks = CheckInput(deadline, off_hours, self.settings.short_deadline_minutes, working_left)
+        # Everything below depends on the text and on these outcomes only.
+        key = (message.text, off_hours, deadline is not None, *(CHECKS[name](checks) for name in CHECKS))
+        cached = self._scans.get(key)
+        if cached is not None:
+            self.cache_hits += 1
+            return Analysis(norm, off_hours, deadline, checks, cached[0]), cached[1]
+        self.cache_misses += 1
+        scan = self.rules.scan(norm.text, checks)
         probs = None
         if self.model is not None and scan.words:
-            probs = self.model.predict(norm.text, dense_features(scan, self.rules.lexicons, a.checks))
+            probs = self.model.predict(norm.text, dense_features(scan, self.rules.lexicons, checks))
+        if len(self._scans) >= CACHE_ENTRIES:
+            self._scans.clear()
+        self._scans[key] = (scan, probs)
+        return Analysis(norm, off_hours, deadline, checks, scan), probs
+
+    def detect(self, message: Message, explain: bool = False) -> MessageResult:
+        a, probs = self._text_level(message)
+        norm, scan = a.norm, a.scan
         thresholds = self.model.thresholds if self.model is not None else None
         if thresholds is not None and self.settings.model_threshold is not None:
             thresholds = (self.settings.model_threshold, max(self.settings.model_threshold, thresholds[1]))
@@ -157,6 +193,8 @@ class MessageDetector:
                  explain: bool) -> Finding:
         start, end = norm.to_original(c.start, c.end)
         severity = c.severity
+        if explain:  # explanations may be shared through the cache; never write into a shared one
+            c.explanation = replace(c.explanation)
         if off_hours:
             severity = raise_severity(severity)
         short = self.settings.short_deadline_minutes
