@@ -17,7 +17,7 @@ CONFIG: dict[str, object] = {
     "ruleset": "sha256:3f2a9c",
     "model": None,
     "finding_threshold": 0.5,
-    "model_threshold": 0.6,
+    "model_thresholds": (0.45, 0.45),
     "filters": ["is_cancellation", "is_quoted_demand"],
     "working_hours": [("08:30", "12:00"), ("14:00", "18:00")],
 }

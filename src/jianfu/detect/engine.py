@@ -245,7 +245,7 @@ class RuleSet:
             if rule.code != code:
                 continue
             for spec in rule.suppress:
-                if spec.lower is None and spec.filter != "requires":
+                if spec.lower is None:
                     reason = FILTERS[spec.filter](view, spec, self.lexicons)
                     if reason is not None:
                         return reason

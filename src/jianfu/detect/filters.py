@@ -162,14 +162,6 @@ def has_words(view: MatchView, spec: SuppressSpec, lex: Lexicons) -> str | None:
     return f"{spec.filter} '{word}'"
 
 
-def lacks_words(view: MatchView, spec: SuppressSpec, lex: Lexicons) -> str | None:
-    """None of the given words in scope: the match lacks what makes it a demand of this kind."""
-    lo, hi = view.scope(spec.scope)
-    if view.hits(spec.words, lo, hi):
-        return None
-    return f"{spec.filter}: none of {'/'.join(spec.words[:4])}…"
-
-
 FILTERS: dict[str, Filter] = {
     "negation": is_negated,
     "cancellation": is_cancellation,
@@ -186,7 +178,6 @@ FILTERS: dict[str, Filter] = {
     "real_results": has_words,
     "emergency": has_words,
     "normal_work": has_words,
-    "requires": lacks_words,
 }
 
 

@@ -92,15 +92,7 @@ class MessageDetector:
 
     def analyse(self, message: Message) -> Analysis:
         """Normalise, time and rule-scan a message: everything before the decision."""
-        norm = normalise(message.text)
-        sent_at = message.sent_at
-        off_hours = self.calendar.is_off_hours(sent_at) if sent_at is not None else None
-        deadline = parse_deadline(norm.text, sent_at, calendar=self.calendar)
-        working_left = None
-        if deadline is not None and deadline.due is not None and sent_at is not None:
-            working_left = self.calendar.working_minutes_between(sent_at, deadline.due)
-        checks = CheckInput(deadline, off_hours, self.settings.short_deadline_minutes, working_left)
-        return Analysis(norm, off_hours, deadline, checks, self.rules.scan(norm.text, checks))
+        return self._text_level(message)[0]
 
     def _text_level(self, message: Message) -> tuple[Analysis, dict[Code, float] | None]:
         """analyse() plus the model's scores, served from the cache when text and time outcomes repeat."""

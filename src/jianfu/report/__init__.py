@@ -64,7 +64,7 @@ def config_items(config: dict[str, object] | None) -> list[tuple[str, str]]:
     """The scan configuration (principle 7) as labelled pairs, known keys first in Chinese.
 
     `config` is what `MessageDetector.describe()` returns: ruleset, model, finding_threshold,
-    model_threshold, filters, working_hours; any other key is shown under its own name.
+    model_thresholds, filters, working_hours; any other key is shown under its own name.
     """
     if not config:
         return []
@@ -72,7 +72,7 @@ def config_items(config: dict[str, object] | None) -> list[tuple[str, str]]:
         "ruleset": "规则集版本",
         "model": "模型版本",
         "finding_threshold": "规则阈值",
-        "model_threshold": "模型阈值",
+        "model_thresholds": "模型阈值（有规则命中/仅模型）",
         "filters": "过滤器",
         "working_hours": "工作时间",
     }
