@@ -47,7 +47,7 @@ def test_files_problems_and_config_in_header(summary: ScanSummary, config: dict[
     assert "wecom.json:17: 无法解析时间" in out  # problem samples name file:line
     assert "规则集版本 sha256:3f2a9c" in out
     assert "模型版本 无" in out
-    assert "规则阈值 0.5" in out and "模型阈值（有规则命中/仅模型） 0.45、0.45" in out
+    assert "规则阈值 0.5" in out and "模型阈值 0.45、0.45" in out
     assert "is_cancellation" in out
 
 

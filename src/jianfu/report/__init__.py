@@ -72,7 +72,7 @@ def config_items(config: dict[str, object] | None) -> list[tuple[str, str]]:
         "ruleset": "规则集版本",
         "model": "模型版本",
         "finding_threshold": "规则阈值",
-        "model_thresholds": "模型阈值（有规则命中/仅模型）",
+        "model_thresholds": "模型阈值",
         "filters": "过滤器",
         "working_hours": "工作时间",
     }
