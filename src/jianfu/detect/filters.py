@@ -15,7 +15,6 @@ from jianfu.detect.schema import Lexicons, SuppressSpec
 from jianfu.records import Deadline
 
 OPEN_QUOTES = "“‘「『《\"'"
-REPLY_TOKEN_MAX = 6  # longest reply token in lexicons.yaml is shorter
 RHETORICAL = ["谁", "哪个", "哪些", "还有没"]  # "谁还没接龙？" presses rather than asks
 CLOSE_QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", '"': '"', "'": "'"}
 
@@ -142,7 +141,7 @@ def is_reply_only(view: MatchView, spec: SuppressSpec, lex: Lexicons) -> str | N
     if len(text) > 30:
         return None
     tokens = word_set(lex.reply_tokens)
-    for size in range(min(len(text), REPLY_TOKEN_MAX), 0, -1):
+    for size in range(min(len(text), lex.reply_token_max), 0, -1):
         token = text[:size]
         if token in tokens:
             if view.hits(lex.demand_markers, len(token), len(view.text)):

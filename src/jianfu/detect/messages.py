@@ -70,8 +70,6 @@ class MessageDetector:
         # those; a bounded dict, cleared when full, keeps worker memory flat.
         self._norms: dict[str, Normalised] = {}
         self._scans: dict[tuple[object, ...], tuple[Scan, dict[Code, float] | None]] = {}
-        self.cache_hits = 0
-        self.cache_misses = 0
 
     @classmethod
     def build(cls, settings: Settings | None = None, use_model: bool = True) -> MessageDetector:
@@ -113,9 +111,7 @@ class MessageDetector:
         key = (message.text, off_hours, deadline is not None, *(CHECKS[name](checks) for name in CHECKS))
         cached = self._scans.get(key)
         if cached is not None:
-            self.cache_hits += 1
             return Analysis(norm, off_hours, deadline, checks, cached[0]), cached[1]
-        self.cache_misses += 1
         scan = self.rules.scan(norm.text, checks)
         probs = None
         if self.model is not None and scan.words:

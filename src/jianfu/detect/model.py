@@ -149,12 +149,8 @@ class MessageModel:
                             meta=np.array(json.dumps(meta, ensure_ascii=False)))
 
     def ids(self, text: str) -> list[int]:
-        """Vocabulary ids of the text's n-grams (same grams as featurise, without building the list)."""
-        get = self.index.get
-        folded = _DIGITS.sub("0", text)
-        found: set[int | None] = set()
-        for n in NGRAM_SIZES:
-            found.update([get(folded[i:i + n]) for i in range(len(folded) - n + 1)])
+        """Vocabulary ids of the text's n-grams."""
+        found = set(map(self.index.get, featurise(text)))
         found.discard(None)
         return sorted(found)  # type: ignore[arg-type]
 

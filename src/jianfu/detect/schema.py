@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -93,6 +94,11 @@ class Lexicons(BaseModel):
     discussion: list[str]
     question_particles: list[str]
     reply_tokens: list[str]
+
+    @cached_property
+    def reply_token_max(self) -> int:
+        """Length of the longest reply token: how far into a message a reply can start."""
+        return max(map(len, self.reply_tokens), default=0)
 
 
 def load_rule_file(path: Path) -> list[RuleSpec]:

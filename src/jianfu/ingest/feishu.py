@@ -15,7 +15,7 @@ import orjson
 
 from jianfu.errors import InputError
 from jianfu.ingest.source import Broken, Source, Unit
-from jianfu.ingest.streams import load_json
+from jianfu.ingest.streams import load_json, record_of
 from jianfu.ingest.timeparse import epoch_field
 from jianfu.records import Message
 
@@ -60,10 +60,7 @@ def units(src: Source) -> Iterator[Unit]:
 
 
 def parse(file: str, line: int | None, unit: Any) -> Message | None:
-    rec = unit["record"]
-    where = f"{unit['at']}: "
-    if type(rec) is not dict:
-        raise InputError(f"{where}expected a JSON object", file, line)
+    rec, where = record_of(file, line, unit)
     if rec.get("deleted") is True:
         return None  # recalled; the API returns a fixed placeholder text
     msg_type = rec.get("msg_type")

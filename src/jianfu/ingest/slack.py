@@ -18,6 +18,7 @@ import orjson
 
 from jianfu.errors import InputError
 from jianfu.ingest.source import Broken, Source, Unit
+from jianfu.ingest.streams import record_of
 from jianfu.ingest.timeparse import from_decimal_epoch
 from jianfu.records import Message
 
@@ -160,10 +161,7 @@ def _channels(box: Container, file: str) -> dict[str, dict[str, Any]]:
 
 
 def parse(file: str, line: int | None, unit: Any) -> Message | None:
-    rec = unit["record"]
-    where = f"{unit['at']}: "
-    if type(rec) is not dict:
-        raise InputError(f"{where}expected a JSON object", file, line)
+    rec, where = record_of(file, line, unit)
     subtype = rec.get("subtype")
     if subtype in SKIPPED_SUBTYPES:
         return None

@@ -13,7 +13,7 @@ from typing import Any
 
 from jianfu.errors import InputError
 from jianfu.ingest.source import Broken, Source, Unit
-from jianfu.ingest.streams import load_json
+from jianfu.ingest.streams import load_json, record_of
 from jianfu.ingest.timeparse import from_epoch, parse_time
 from jianfu.records import Message
 
@@ -45,10 +45,7 @@ def units(src: Source) -> Iterator[Unit]:
 
 
 def parse(file: str, line: int | None, unit: Any) -> Message | None:
-    rec = unit["record"]
-    where = f"{unit['at']}: "
-    if type(rec) is not dict:
-        raise InputError(f"{where}expected a JSON object", file, line)
+    rec, where = record_of(file, line, unit)
     if rec.get("type") == "service":
         return None
     mid = rec.get("id")
