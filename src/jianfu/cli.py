@@ -15,6 +15,7 @@ from rich.markup import escape
 
 from jianfu.config import Settings
 from jianfu.errors import JianfuError
+from jianfu.registry_cli import registry
 
 DEMO_DIR = Path(__file__).parent / "data" / "demo" / "chats"
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -173,6 +174,9 @@ def train(data: str, out: Path | None) -> None:
                   f"hard-negative FP={cv.hard_negative_fp:.3f}")
     for code, f1 in cv.per_code_f1.items():
         console.print(f"  {code:22} CV F1 {f1:.3f}")
+
+
+app.add_command(registry)
 
 
 def main(argv: list[str] | None = None) -> int:

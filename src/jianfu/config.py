@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import platformdirs
 from pydantic import BaseModel, Field
 
 
@@ -34,8 +35,12 @@ class Settings(BaseModel):
     chunk_size: int = Field(2000, description="Messages per batch sent to a worker.")
     rules_paths: list[str] = Field(default_factory=list, description="Extra rule YAML files or folders.")
     data_dir: str = Field(
-        default_factory=lambda: str(Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local/share")) / "jianfu"),
-        description="Where jianfu keeps its database and uploads.",
+        default_factory=lambda: platformdirs.user_data_dir("jianfu", appauthor=False),
+        description="Where jianfu keeps its database and uploads (the platform's per-user data dir).",
+    )
+    database_url: str | None = Field(
+        None,
+        description="Registry database, e.g. postgresql://user@host/db; default a SQLite file in data_dir.",
     )
 
     @classmethod

@@ -61,3 +61,17 @@ class Forbidden(JianfuError):
 
     exit_code = 1
     http_status = 403
+
+
+class NotFoundError(JianfuError):
+    """A registry object named by the user does not exist."""
+
+    exit_code = 1
+    http_status = 404
+
+
+class ConflictError(JianfuError):
+    """Someone else changed the record since it was read; nothing was written (no lost update)."""
+
+    exit_code = 1
+    http_status = 409

@@ -6,7 +6,7 @@ They are plain slotted dataclasses so they pickle cheaply to worker processes (a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from jianfu.taxonomy import Code
@@ -128,3 +128,50 @@ class MessageResult:
             if str(f.code) not in seen:
                 seen.append(str(f.code))
         return seen
+
+
+# ---------------------------------------------------------------------------------------------------
+# Registry (台账): units, people and tools. contracts.md §2 names the tool fields every input carries;
+# the rest come from issue 3 (platform, responsible person, features, temporary groups, lifecycle).
+
+TOOL_KINDS = ("app", "miniprogram", "public_account", "work_group")
+UNIT_LEVELS = ("province", "city", "county", "township", "village")
+
+
+@dataclass(slots=True)
+class Unit:
+    """An organisation in the hierarchy province → city → county → township → village/community."""
+
+    id: str
+    name: str
+    level: str  # one of UNIT_LEVELS
+    parent: str | None = None  # parent unit id
+    working_hours: list[tuple[str, str]] | None = None  # None: the taxonomy default
+    region: str | None = None  # the prefecture/province the unit belongs to, for overlap checks
+
+
+@dataclass(slots=True)
+class Tool:
+    """One government app, mini-program, public account or work group in the registry."""
+
+    id: str
+    kind: str  # one of TOOL_KINDS
+    name: str
+    owner_unit: str  # unit name as written in the 台账 (or its id)
+    level: str | None = None  # level of the owner unit, one of UNIT_LEVELS
+    description: str = ""
+    functions: tuple[str, ...] = ()
+    audience: str = ""
+    launched: date | None = None
+    platform: str | None = None  # WeChat, WeCom, DingTalk, Feishu, Weibo, Douyin, own …
+    purpose: str = ""
+    responsible_person: str | None = None  # 谁建群谁负责 / 谁主办谁负责
+    filing_number: str | None = None
+    features: tuple[str, ...] = ()  # declared features: 打卡签到, 积分排名, 在线时长 …
+    exemption: str | None = None  # a recorded 安保/应急 exemption for otherwise banned features
+    temporary: bool = False  # work groups: set up for one task
+    task_end: date | None = None  # work groups: when that task ended or ends
+    status: str = "active"  # lifecycle state, see jianfu.lifecycle
+    merged_into: str | None = None
+    file: str | None = None  # where the row came from, for error messages
+    line: int | None = None

@@ -1,0 +1,209 @@
+"""The registry as users drive it: import, review a filing, retire, audit. The CLI and the web app call
+these methods; each is one transaction on the store and takes the clock from `now`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jianfu.config import Settings
+from jianfu.detect import duplicates
+from jianfu.detect.registry_checks import CheckContext, CheckResult, Overlap, check_tool
+from jianfu.errors import InputError
+from jianfu.lifecycle import LIVE, Status
+from jianfu.records import Tool, Unit
+from jianfu.store import registry as repo
+from jianfu.store.db import Store
+
+
+@dataclass(slots=True)
+class ToolView:
+    tool: Tool
+    version: int
+    checks: list[CheckResult]
+    audit: list[repo.AuditEntry]
+    filings: list[repo.Filing]
+
+
+@dataclass(slots=True)
+class FilingOutcome:
+    filing: repo.Filing
+    checks: list[CheckResult]
+
+
+@dataclass(slots=True)
+class AuditReport:
+    """Every live tool's failed checks (registry findings), with counts per rule and per code."""
+
+    as_of: date
+    findings: dict[str, list[CheckResult]] = field(default_factory=dict)
+    tools: dict[str, Tool] = field(default_factory=dict)
+
+    def per_rule(self) -> Counter[str]:
+        return Counter(r.rule for results in self.findings.values() for r in results)
+
+
+def is_live(tool: Tool) -> bool:
+    return Status(tool.status) in LIVE
+
+
+def _counts(tool: Tool, live: Sequence[Tool]) -> tuple[int, int]:
+    """Other live accounts of the owner unit on the same platform, and its other standing groups."""
+    same_platform = sum(1 for t in live if t.id != tool.id and t.kind == "public_account"
+                        and tool.kind == "public_account" and t.owner_unit == tool.owner_unit
+                        and t.platform and t.platform == tool.platform)
+    standing = sum(1 for t in live if t.id != tool.id and t.kind == "work_group" and not t.temporary
+                   and t.owner_unit == tool.owner_unit)
+    return same_platform, standing
+
+
+def overlaps_for(index: duplicates.DuplicateIndex, tool: Tool, by_id: dict[str, Tool], k: int = 5) -> list[Overlap]:
+    out = []
+    for match in index.query(tool, k=k):
+        if match.other_id == tool.id:
+            continue
+        other = by_id.get(match.other_id)
+        out.append(Overlap(match.other_id, other.name if other else match.other_id, match.relation, match.score,
+                           list(match.shared_functions), match.reason))
+    return out
+
+
+class RegistryService:
+    def __init__(self, store: Store, settings: Settings, now: Callable[[], datetime] | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        zone = ZoneInfo(settings.timezone)
+        self.now = now or (lambda: datetime.now(zone))
+
+    # --- import / export ---------------------------------------------------------------------------
+
+    def import_records(self, units: Sequence[Unit], tools: Sequence[Tool], *, actor: str,
+                       source: str | None = None) -> repo.ImportResult:
+        with self.store.session() as s:
+            return repo.import_registry(s, units, tools, actor=actor, now=self.now(), source=source)
+
+    def tools(self, **filters: Any) -> list[Tool]:
+        with self.store.session() as s:
+            return repo.list_tools(s, **filters)
+
+    def units(self) -> list[Unit]:
+        with self.store.session() as s:
+            return repo.list_units(s)
+
+    # --- reading -----------------------------------------------------------------------------------
+
+    def live_tools(self) -> list[Tool]:
+        with self.store.session() as s:
+            return repo.list_tools(s, status=[x.value for x in LIVE])
+
+    def show(self, tool_id: str) -> ToolView:
+        with self.store.session() as s:
+            tool = repo.get_tool(s, tool_id)
+            version = repo.tool_version(s, tool_id)
+            audit = repo.audit_trail(s, tool_id)
+            filings = [f for f in repo.list_filings(s) if f.tool_id == tool_id]
+        live = self.live_tools()
+        checks = self._checks(tool, live, answers=filings[-1].answers if filings else None)
+        return ToolView(tool, version, checks, audit, filings)
+
+    def _checks(self, tool: Tool, live: list[Tool], answers: dict[str, Any] | None) -> list[CheckResult]:
+        others = [t for t in live if t.id != tool.id]
+        index = duplicates.DuplicateIndex(others)
+        by_id = {t.id: t for t in others}
+        same_platform, standing = _counts(tool, live)
+        ctx = CheckContext(as_of=self.now().date(), answers=answers, overlaps=overlaps_for(index, tool, by_id),
+                           same_platform_accounts=same_platform, standing_groups=standing)
+        return check_tool(tool, ctx)
+
+    # --- 审核备案 ------------------------------------------------------------------------------------
+
+    def file(self, tool: Tool, answers: dict[str, Any], *, actor: str) -> FilingOutcome:
+        """Submit a filing: the checks run against the live registry and are stored with the application."""
+        if is_live(tool) and tool.status != Status.PROPOSED:
+            tool = _with_status(tool, Status.PROPOSED.value)
+        checks = self._checks(tool, self.live_tools(), answers)
+        with self.store.session() as s:
+            filing = repo.create_filing(s, tool, answers=answers, checks=[c.to_dict() for c in checks], actor=actor,
+                                        now=self.now())
+        return FilingOutcome(filing, checks)
+
+    def filing(self, filing_id: int) -> repo.Filing:
+        with self.store.session() as s:
+            return repo.get_filing(s, filing_id)
+
+    def filings(self, decision: str | None = None) -> list[repo.Filing]:
+        with self.store.session() as s:
+            return repo.list_filings(s, decision)
+
+    def review(self, filing_id: int, decision: str, *, actor: str, reason: str, redirect_to: str | None = None,
+               filing_number: str | None = None) -> repo.Filing:
+        with self.store.session() as s:
+            return repo.decide_filing(s, filing_id, decision, actor=actor, reason=reason, now=self.now(),
+                                      redirect_to=redirect_to, filing_number=filing_number)
+
+    # --- 清理退出 ------------------------------------------------------------------------------------
+
+    def transition(self, tool_id: str, target: Status, *, actor: str, reason: str, merged_into: str | None = None,
+                   expected_version: int | None = None) -> Tool:
+        with self.store.session() as s:
+            return repo.transition(s, tool_id, target, actor=actor, reason=reason, now=self.now(),
+                                   merged_into=merged_into, expected_version=expected_version)
+
+    def retire(self, tool_id: str, *, actor: str, reason: str, into: str | None = None) -> Tool:
+        """Close a tool (关停注销 / 解散), or merge it into another when `into` is given."""
+        target = Status.MERGED if into else Status.RETIRED
+        return self.transition(tool_id, target, actor=actor, reason=reason, merged_into=into)
+
+    # --- audit and duplicates ----------------------------------------------------------------------
+
+    def duplicate_clusters(self) -> list[duplicates.Cluster]:
+        return duplicates.find_clusters(self.live_tools())
+
+    def audit(self, as_of: date | None = None) -> AuditReport:
+        """Run the registry checks on every live tool; duplicates come from one clustering pass."""
+        live = self.live_tools()
+        as_of = as_of or self.now().date()
+        by_id = {t.id: t for t in live}
+        overlaps: dict[str, list[Overlap]] = {}
+        for cluster in duplicates.find_clusters(live):
+            for tid in cluster.ids:
+                overlaps.setdefault(tid, []).extend(
+                    Overlap(o, by_id[o].name, "duplicate", 1.0, list(cluster.shared_functions), cluster.reason)
+                    for o in cluster.ids if o != tid)
+        report = AuditReport(as_of=as_of)
+        for tool in live:
+            same_platform, standing = _counts(tool, live)
+            ctx = CheckContext(as_of=as_of, overlaps=overlaps.get(tool.id, []),
+                               same_platform_accounts=same_platform, standing_groups=standing)
+            failed = [r for r in check_tool(tool, ctx) if r.outcome is False]
+            if failed:
+                report.findings[tool.id] = failed
+                report.tools[tool.id] = tool
+        return report
+
+
+def _with_status(tool: Tool, status: str) -> Tool:
+    return Tool(**{**{k: getattr(tool, k) for k in Tool.__slots__}, "status": status})
+
+
+def read_application(path: Path) -> tuple[Tool, dict[str, Any]]:
+    """A filing application from a JSON or YAML file: the tool's fields plus the 立项审核 answers."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(f"无法读取备案申请：{exc}", file=str(path)) from None
+    if not isinstance(data, dict):
+        raise InputError("备案申请应为一个对象（字段: 名称 …）", file=str(path))
+    answers = data.pop("answers", None) or data.pop("立项审核", None) or {}
+    from jianfu.ingest.registry import tool_from_mapping
+
+    tool = tool_from_mapping(data, file=str(path))
+    return tool, answers

@@ -1,0 +1,147 @@
+"""SQLAlchemy 2 models of the registry: units, people, tools, filings and the append-only audit log.
+
+Only `store/` talks SQL (design.md). The same models run on SQLite (embedded default) and
+PostgreSQL; types are chosen to mean the same on both (JSON lists, timezone-aware timestamps).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names so Alembic migrations are the same on both databases.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class AwareDateTime(TypeDecorator[datetime]):
+    """Timestamps stay aware on both databases: UTC in storage (SQLite keeps no zone), aware on return."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: registry timestamps must carry a time zone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class UnitRow(Base):
+    __tablename__ = "units"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    level: Mapped[str | None] = mapped_column(String(16))  # None: created from a 台账 row that did not say
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"), index=True)
+    working_hours: Mapped[list[list[str]] | None] = mapped_column(JSON)
+    region: Mapped[str | None] = mapped_column(String(100))
+
+
+class PersonRow(Base):
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("name", "unit_id", name="uq_people_name_unit"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100))
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"), index=True)
+    role: Mapped[str] = mapped_column(String(32), default="responsible")  # supervisor, unit_admin, cadre …
+
+
+class ToolRow(Base):
+    __tablename__ = "tools"
+    __table_args__ = (Index("ix_tools_owner_kind_platform", "owner_unit_id", "kind", "platform"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    owner_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
+    level: Mapped[str | None] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text, default="")
+    functions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    audience: Mapped[str] = mapped_column(String(200), default="")
+    launched: Mapped[date | None] = mapped_column(Date)
+    platform: Mapped[str | None] = mapped_column(String(50))
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    responsible_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    filing_number: Mapped[str | None] = mapped_column(String(64))
+    features: Mapped[list[str]] = mapped_column(JSON, default=list)
+    exemption: Mapped[str | None] = mapped_column(String(200))
+    temporary: Mapped[bool] = mapped_column(Boolean, default=False)
+    task_end: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    merged_into_id: Mapped[str | None] = mapped_column(ForeignKey("tools.id"))
+    content_hash: Mapped[str] = mapped_column(String(64))  # of the imported fields: re-import is a no-op
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    # Optimistic locking: an UPDATE that finds another version raises instead of losing an edit.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads a plain dict
+
+
+class FilingRow(Base):
+    """A 审核备案 application: the applicant's answers, the checks' results and the reviewer's decision."""
+
+    __tablename__ = "filings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tool_id: Mapped[str] = mapped_column(ForeignKey("tools.id"), index=True)
+    submitted_by: Mapped[str] = mapped_column(String(100))
+    submitted_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    checks: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    decision: Mapped[str] = mapped_column(String(20), default="pending")  # approved, rejected, redirected
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    redirect_to_id: Mapped[str | None] = mapped_column(ForeignKey("tools.id"))
+
+
+class AuditRow(Base):
+    """Who did what to which tool, when and why. Append-only: triggers refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tool_id: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(AwareDateTime())
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(20))  # import, update, file, review, transition
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
