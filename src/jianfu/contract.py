@@ -21,7 +21,7 @@ def result_line(result: MessageResult, explain: bool = False) -> dict[str, Any]:
     # Extras (contracts.md allows them): where the message came from, its burden and deadline.
     line["group"] = msg.group
     line["sender"] = msg.sender
-    line["sent_at"] = msg.sent_at.isoformat() if msg.sent_at is not None else None
+    line["sent_at"] = msg.sent_at  # orjson writes an aware datetime as ISO 8601 with its offset
     if result.findings:
         line["burden_minutes"] = round(result.burden_minutes, 1)
         if msg.group_size:
@@ -31,7 +31,7 @@ def result_line(result: MessageResult, explain: bool = False) -> dict[str, Any]:
         line["deadline"] = {
             "text": d.text,
             "span": [d.span[0], d.span[1]],
-            "due": d.due.isoformat() if d.due else None,
+            "due": d.due,
             "minutes_left": round(d.minutes_left, 1) if d.minutes_left is not None else None,
         }
     if explain and result.suppressed:

@@ -70,6 +70,7 @@ class MessageDetector:
         # those; a bounded dict, cleared when full, keeps worker memory flat.
         self._norms: dict[str, Normalised] = {}
         self._scans: dict[tuple[object, ...], tuple[Scan, dict[Code, float] | None]] = {}
+        self._decisions: dict[int, tuple[Scan, list[Candidate]]] = {}  # by id(scan), the scan kept alive
 
     @classmethod
     def build(cls, settings: Settings | None = None, use_model: bool = True) -> MessageDetector:
@@ -123,7 +124,33 @@ class MessageDetector:
 
     def detect(self, message: Message, explain: bool = False) -> MessageResult:
         a, probs = self._text_level(message)
-        norm, scan = a.norm, a.scan
+        norm = a.norm
+        if explain:
+            kept, dropped = self._decide(a.scan, probs, norm.text, explain=True)
+        else:  # the decision depends on the cached text-level work only: cache it beside that work
+            entry = self._decisions.get(id(a.scan))
+            if entry is None or entry[0] is not a.scan:
+                entry = (a.scan, self._decide(a.scan, probs, norm.text, explain=False)[0])
+                if len(self._decisions) >= CACHE_ENTRIES:
+                    self._decisions.clear()
+                self._decisions[id(a.scan)] = entry
+            kept, dropped = entry[1], []
+        findings = [self._finding(c, norm, a.off_hours, a.deadline, explain) for c in kept]
+        findings.sort(key=lambda f: (f.span[0], str(f.code)))
+        suppressed = [self._finding(c, norm, a.off_hours, a.deadline, True) for c in dropped] if explain else []
+        codes = list(dict.fromkeys(f.code for f in findings))
+        return MessageResult(
+            message=message,
+            findings=findings,
+            off_hours=a.off_hours,
+            deadline=self._deadline_in_original(a.deadline, norm),
+            burden_minutes=burden_minutes(codes, norm.text, a.off_hours) if codes else 0.0,
+            suppressed=suppressed,
+        )
+
+    def _decide(self, scan: Scan, probs: dict[Code, float] | None, text: str,
+                explain: bool) -> tuple[list[Candidate], list[Candidate]]:
+        """Rules and model combined per code (model.decide): the candidates kept and those dropped."""
         thresholds = self.model.thresholds if self.model is not None else None
         if thresholds is not None and self.settings.model_threshold is not None:
             thresholds = (self.settings.model_threshold, max(self.settings.model_threshold, thresholds[1]))
@@ -132,7 +159,8 @@ class MessageDetector:
         by_code: dict[Code, list[RuleMatch]] = {}
         for match in scan.matches:
             by_code.setdefault(match.rule.code, []).append(match)
-        for code in MESSAGE_CODES:
+        codes = MESSAGE_CODES if probs is not None else by_code
+        for code in codes:
             p = probs.get(code) if probs is not None else None
             matches = by_code.get(code, [])
             live = [m for m in matches if m.suppressed_by is None]
@@ -147,24 +175,12 @@ class MessageDetector:
                                  best.end, p if p is not None else best.score, best.explanation)
                 (kept if accepted else dropped).append(cand)
             elif accepted:
-                cand = self._model_candidate(scan, norm.text, code, p or 0.0)
+                cand = self._model_candidate(scan, text, code, p or 0.0)
                 (dropped if cand.explanation.suppressed_by else kept).append(cand)
             if explain:
                 dropped.extend(Candidate(code, m.rule.spec.id, m.rule.spec.policy, m.rule.severity, m.start,
                                          m.end, m.score, m.explanation) for m in matches if m is not best)
-
-        findings = [self._finding(c, norm, a.off_hours, a.deadline, explain) for c in kept]
-        findings.sort(key=lambda f: (f.span[0], str(f.code)))
-        suppressed = [self._finding(c, norm, a.off_hours, a.deadline, True) for c in dropped] if explain else []
-        codes = list(dict.fromkeys(f.code for f in findings))
-        return MessageResult(
-            message=message,
-            findings=findings,
-            off_hours=a.off_hours,
-            deadline=self._deadline_in_original(a.deadline, norm),
-            burden_minutes=burden_minutes(codes, norm.text, a.off_hours) if codes else 0.0,
-            suppressed=suppressed,
-        )
+        return kept, dropped
 
     def _model_candidate(self, scan: Scan, text: str, code: Code, p: float) -> Candidate:
         assert self.model is not None
@@ -189,7 +205,8 @@ class MessageDetector:
         if (c.code in DEADLINE_CODES and deadline is not None and deadline.minutes_left is not None
                 and 0 <= deadline.minutes_left <= short):
             severity = raise_severity(severity)
-            c.explanation.deadline = f"{deadline.text} ({deadline.minutes_left:.0f} 分钟)"
+            if explain:
+                c.explanation.deadline = f"{deadline.text} ({deadline.minutes_left:.0f} 分钟)"
         return Finding(code=c.code, rule=c.rule, span=(start, end), evidence=norm.original[start:end],
                        score=c.score, policy=c.policy, severity=severity,
                        explanation=c.explanation if explain else None)

@@ -89,6 +89,8 @@ class ScanSummary:
             self.weekday_hour[(msg.sent_at.weekday(), msg.sent_at.hour)] += 1
         self.burden[(sender, group)] += result.burden_minutes
         rank = (5 - int(severity[1]), max(f.score for f in result.findings), len(result.labels))
+        if len(self.worst) >= WORST_KEPT and (rank, msg.id) <= (self.worst[0].rank, self.worst[0].message_id):
+            return  # not among the worst: skip building the record
         worst = WorstMessage(rank, msg.id, group, sender, msg.sent_at.isoformat() if msg.sent_at else None,
                              msg.text, result.labels, [f.span for f in result.findings], severity,
                              result.off_hours, result.burden_minutes)
