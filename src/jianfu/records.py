@@ -136,6 +136,12 @@ class MessageResult:
 
 TOOL_KINDS = ("app", "miniprogram", "public_account", "work_group")
 UNIT_LEVELS = ("province", "city", "county", "township", "village")
+# Platforms are stored by a code so "two accounts on one platform" compares reliably; users see the label.
+PLATFORM_LABELS: dict[str, str] = {
+    "WeChat": "微信", "WeCom": "企业微信", "DingTalk": "钉钉", "Feishu": "飞书", "Weibo": "微博",
+    "Douyin": "抖音", "Kuaishou": "快手", "Toutiao": "今日头条", "Bilibili": "哔哩哔哩", "QQ": "QQ",
+    "Alipay": "支付宝", "own": "自建",
+}
 
 
 @dataclass(slots=True)

@@ -17,12 +17,22 @@ from rich.table import Table
 from jianfu.config import Settings
 from jianfu.errors import InputError
 from jianfu.lifecycle import STATUS_NAME, Status
+from jianfu.records import PLATFORM_LABELS
 
 KIND_NAME = {"app": "应用程序", "miniprogram": "小程序", "public_account": "公众账号", "work_group": "工作群组"}
 LEVEL_NAME = {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇（街道）", "village": "村（社区）"}
 OUTCOME_MARK = {True: "[green]通过[/]", False: "[red]不通过[/]", None: "[yellow]待核实[/]"}
 
-console = Console()
+
+
+def _console(stderr: bool = False) -> Console:
+    """One console per command run, made when it runs (so its width follows COLUMNS at that time)."""
+    obj = click.get_current_context().ensure_object(dict)
+    key = "err_console" if stderr else "console"
+    if key not in obj:
+        obj[key] = Console(stderr=stderr)
+    return obj[key]  # type: ignore[no-any-return]
+
 
 
 def _service(ctx: click.Context) -> Any:
@@ -36,6 +46,10 @@ def _service(ctx: click.Context) -> Any:
         ctx.call_on_close(store.dispose)
         obj["service"] = RegistryService(store, settings)
     return obj["service"]
+
+
+def _platform_name(platform: str | None) -> str:
+    return PLATFORM_LABELS.get(platform or "", platform or "")
 
 
 def _status_name(status: str) -> str:
@@ -70,15 +84,16 @@ def import_cmd(ctx: click.Context, files: tuple[Path, ...], skip_invalid: bool, 
     service = _service(ctx)
     for path in files:
         parsed = read_registry(path)
-        errors = [p for p in parsed.problems if not getattr(p, "warning", False)]
-        for problem in parsed.problems:
-            style = "yellow" if getattr(problem, "warning", False) else "red"
-            console.print(f"[{style}]{escape(str(problem))}[/]", highlight=False, soft_wrap=True)
+        errors = parsed.problems
+        for problem in parsed.warnings:
+            _console().print(f"[yellow]{escape(str(problem))}[/]", highlight=False, soft_wrap=True)
+        for problem in errors:
+            _console(stderr=True).print(f"[red]{escape(str(problem))}[/]", highlight=False, soft_wrap=True)
         if errors and not skip_invalid:
             raise InputError(f"{len(errors)} 处错误，未写入任何数据（--skip-invalid 可跳过错误行）", file=str(path))
         result = service.import_records(parsed.units, parsed.tools, actor=actor, source=path.name)
-        skipped = len({(p.sheet, p.row) for p in errors})
-        console.print(
+        skipped = len(parsed.invalid_rows)
+        _console().print(
             f"{path.name}: 单位 新增 {result.units_added} 更新 {result.units_updated}；"
             f"工具 新增 {result.tools_added} 更新 {result.tools_updated} 未变 {result.tools_unchanged}"
             + (f"；跳过错误行 {skipped}" if skipped else ""), highlight=False)
@@ -97,14 +112,15 @@ def list_cmd(ctx: click.Context, kind: str | None, unit: str | None, statuses: t
     service = _service(ctx)
     tools = service.tools(kind=kind, unit=unit, status=statuses or None, search=search, limit=limit or None)
     table = Table(title=f"台账（{len(tools)} 条）", show_lines=False)
-    for header in ("编号", "名称", "类型", "主办单位", "层级", "平台", "责任人", "状态"):
+    table.add_column("编号", no_wrap=True, min_width=12)
+    for header in ("名称", "类型", "主办单位", "层级", "平台", "责任人", "状态"):
         table.add_column(header)
     for t in tools:
         table.add_row(t.id, escape(t.name), KIND_NAME.get(t.kind, t.kind), escape(t.owner_unit),
-                      LEVEL_NAME.get(t.level or "", t.level or ""), t.platform or "",
+                      LEVEL_NAME.get(t.level or "", t.level or ""), _platform_name(t.platform),
                       escape(t.responsible_person) if t.responsible_person else "[red]未登记[/]",
                       _status_name(t.status))
-    console.print(table)
+    _console().print(table)
 
 
 def _checks_table(checks: list[Any], title: str) -> Table:
@@ -130,7 +146,7 @@ def show_cmd(ctx: click.Context, tool_id: str) -> None:
     view = _service(ctx).show(tool_id)
     t = view.tool
     fields = [("编号", t.id), ("名称", t.name), ("类型", KIND_NAME.get(t.kind, t.kind)), ("主办单位", t.owner_unit),
-              ("层级", LEVEL_NAME.get(t.level or "", t.level or "")), ("平台", t.platform or ""),
+              ("层级", LEVEL_NAME.get(t.level or "", t.level or "")), ("平台", _platform_name(t.platform)),
               ("责任人", t.responsible_person or "未登记"), ("功能", "、".join(t.functions)),
               ("功能特性", "、".join(t.features)), ("豁免", t.exemption or ""), ("使用对象", t.audience),
               ("上线时间", t.launched.isoformat() if t.launched else ""), ("备案编号", t.filing_number or ""),
@@ -143,15 +159,15 @@ def show_cmd(ctx: click.Context, tool_id: str) -> None:
     for k, v in fields:
         if v:
             info.add_row(k, escape(v))
-    console.print(info)
-    console.print(_checks_table(view.checks, "检查结果"))
+    _console().print(info)
+    _console().print(_checks_table(view.checks, "检查结果"))
     log = Table(title="变更记录（只增不改）")
     for header in ("时间", "操作人", "操作", "状态变化", "理由"):
         log.add_column(header)
     for e in view.audit:
         change = f"{_status_name(e.from_status) if e.from_status else '—'} → {_status_name(e.to_status or '')}"
         log.add_row(f"{e.at:%Y-%m-%d %H:%M}", escape(e.actor), e.action, change, escape(e.reason or ""))
-    console.print(log)
+    _console().print(log)
 
 
 @registry.command("file")
@@ -164,9 +180,9 @@ def file_cmd(ctx: click.Context, application: Path, actor: str) -> None:
 
     tool, answers = read_application(application)
     outcome = _service(ctx).file(tool, answers, actor=actor)
-    console.print(_checks_table(outcome.checks, f"备案申请 {outcome.filing.id}：{tool.name}（{tool.id}）"))
+    _console().print(_checks_table(outcome.checks, f"备案申请 {outcome.filing.id}：{tool.name}（{tool.id}）"))
     failed = [c for c in outcome.checks if c.outcome is False]
-    console.print(f"备案申请编号 {outcome.filing.id}，状态：审核中；不通过 {len(failed)} 项。"
+    _console().print(f"备案申请编号 {outcome.filing.id}，状态：审核中；不通过 {len(failed)} 项。"
                   f"审核：jianfu registry review {outcome.filing.id} --approve|--reject|--redirect 工具编号 --reason …",
                   highlight=False)
 
@@ -199,21 +215,21 @@ def review_cmd(ctx: click.Context, filing_id: int | None, decision: str | None, 
             failed = [c["rule"] for c in f.checks if c["outcome"] is False]
             table.add_row(str(f.id), f.tool_id, escape(f.submitted_by), f"{f.submitted_at:%Y-%m-%d %H:%M}",
                           "、".join(failed) or "无")
-        console.print(table)
+        _console().print(table)
         return
     if decision is None:
         f = service.filing(filing_id)
         checks = [CheckResult(**c) for c in f.checks]
-        console.print(_checks_table(checks, f"备案申请 {f.id}（工具 {f.tool_id}）  决定：{f.decision}"))
+        _console().print(_checks_table(checks, f"备案申请 {f.id}（工具 {f.tool_id}）  决定：{f.decision}"))
         for key, value in f.answers.items():
-            console.print(f"  {escape(str(key))}: {escape(str(value))}", highlight=False)
+            _console().print(f"  {escape(str(key))}: {escape(str(value))}", highlight=False)
         return
     if not reason:
         raise click.UsageError("--reason is required with a decision (it goes into the audit log)")
     f = service.review(filing_id, decision, actor=actor, reason=reason, redirect_to=redirect_to,
                        filing_number=filing_number)
     words = {"approved": "通过，已备案运行", "rejected": "不予通过", "redirected": f"转为 {f.redirect_to} 的功能模块"}
-    console.print(f"备案申请 {f.id}（{f.tool_id}）：{words[f.decision]}。", highlight=False)
+    _console().print(f"备案申请 {f.id}（{f.tool_id}）：{words[f.decision]}。", highlight=False)
 
 
 @registry.command("retire")
@@ -226,7 +242,7 @@ def retire_cmd(ctx: click.Context, tool_id: str, reason: str, into: str | None, 
     """Retire a tool (关停注销, dissolve a group) or merge it into another (--into)."""
     tool = _service(ctx).retire(tool_id, actor=actor, reason=reason, into=into)
     what = f"已并入 {into}" if into else "已关停注销"
-    console.print(f"{tool.name}（{tool.id}）{what}。", highlight=False)
+    _console().print(f"{tool.name}（{tool.id}）{what}。", highlight=False)
 
 
 @registry.command("audit")
@@ -244,7 +260,7 @@ def audit_cmd(ctx: click.Context, as_of: Any, out: Path | None, limit: int) -> N
     titles = {r.rule: r.title for results in report.findings.values() for r in results}
     for rule, n in report.per_rule().most_common():
         summary.add_row(rule, titles[rule], str(n))
-    console.print(summary)
+    _console().print(summary)
     detail = Table(title="问题清单")
     for header in ("编号", "名称", "主办单位", "问题"):
         detail.add_column(header)
@@ -252,7 +268,7 @@ def audit_cmd(ctx: click.Context, as_of: Any, out: Path | None, limit: int) -> N
         tool = report.tools[tid]
         detail.add_row(tid, escape(tool.name), escape(tool.owner_unit),
                        "\n".join(f"{r.rule} {escape(r.detail)}" for r in results))
-    console.print(detail)
+    _console().print(detail)
     if out is not None:
         payload = {"as_of": report.as_of.isoformat(),
                    "tools": {tid: [r.to_dict() for r in rs] for tid, rs in report.findings.items()}}
@@ -273,11 +289,10 @@ def duplicates_cmd(ctx: click.Context, input_file: Path | None, out: Path | None
         from jianfu.ingest.registry import read_registry
 
         parsed = read_registry(input_file)
-        errors = [p for p in parsed.problems if not getattr(p, "warning", False)]
-        if errors:
-            for p in errors[:20]:
-                console.print(f"[red]{escape(str(p))}[/]", highlight=False)
-            raise InputError(f"{len(errors)} 处错误", file=str(input_file))
+        if parsed.problems:
+            for p in parsed.problems[:20]:
+                _console(stderr=True).print(f"[red]{escape(str(p))}[/]", highlight=False)
+            raise InputError(f"{len(parsed.problems)} 处错误", file=str(input_file))
         tools = parsed.tools
     else:
         tools = _service(ctx).live_tools()
@@ -290,7 +305,7 @@ def duplicates_cmd(ctx: click.Context, input_file: Path | None, out: Path | None
     for c in clusters[:50]:
         names = "\n".join(f"{i} {escape(by_id[i].name)}（{escape(by_id[i].owner_unit)}）" for i in c.ids)
         table.add_row(names, escape("、".join(c.shared_functions)), escape(c.reason))
-    console.print(table)
+    _console().print(table)
     if out is not None:
         out.write_text(json.dumps(clusters_to_contract(clusters), ensure_ascii=False, indent=1), encoding="utf-8")
 
@@ -311,4 +326,4 @@ def export_cmd(ctx: click.Context, xlsx: Path | None, jsonl: Path | None) -> Non
         write_registry_xlsx(service.units(), tools, xlsx)
     if jsonl is not None:
         write_registry_jsonl(tools, jsonl)
-    console.print(f"已导出 {len(tools)} 条：{', '.join(str(p) for p in (xlsx, jsonl) if p)}", highlight=False)
+    _console().print(f"已导出 {len(tools)} 条：{', '.join(str(p) for p in (xlsx, jsonl) if p)}", highlight=False)

@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from jianfu.errors import RuleError
-from jianfu.records import Tool
+from jianfu.records import PLATFORM_LABELS, Tool
 from jianfu.taxonomy import parse_code
 
 RULES_FILE = Path(__file__).parent / "rules" / "registry.yaml"
@@ -68,7 +68,7 @@ class CheckContext:
     answers: dict[str, Any] | None = None  # the filing's 立项审核 answers; None outside a filing
     overlaps: list[Overlap] = field(default_factory=list)
     same_platform_accounts: int = 0  # other live accounts of the owner unit on the same platform
-    standing_groups: int = 0  # other live standing groups of the owner unit
+    standing_groups: int = 0  # other live standing groups of the owner unit for the same audience
 
 
 @dataclass(slots=True)
@@ -181,9 +181,10 @@ def _accounts(tool: Tool, ctx: CheckContext, rules: RegistryRules) -> Verdict:
         return None
     if not tool.platform:
         return None, "未填平台，无法判断", []
+    where = PLATFORM_LABELS.get(tool.platform, tool.platform)
     if ctx.same_platform_accounts >= 1:
-        return False, f"本单位在{tool.platform}已有 {ctx.same_platform_accounts} 个账号", []
-    return True, f"本单位在{tool.platform}仅此一个账号", []
+        return False, f"本单位在{where}已有 {ctx.same_platform_accounts} 个账号", []
+    return True, f"本单位在{where}仅此一个账号", []
 
 
 def _standing_groups(tool: Tool, ctx: CheckContext, rules: RegistryRules) -> Verdict:
@@ -192,7 +193,8 @@ def _standing_groups(tool: Tool, ctx: CheckContext, rules: RegistryRules) -> Ver
     limit = rules.rules["REG-13"].limit or 2
     total = ctx.standing_groups + 1
     if total > limit:
-        return False, f"本单位常设工作群共 {total} 个，超过 {limit} 个", []
+        who = f"面向“{tool.audience}”的" if tool.audience else ""
+        return False, f"本单位{who}常设工作群共 {total} 个，超过 {limit} 个", []
     return True, f"本单位常设工作群 {total} 个", []
 
 

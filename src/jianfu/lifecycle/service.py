@@ -53,23 +53,37 @@ def is_live(tool: Tool) -> bool:
     return Status(tool.status) in LIVE
 
 
-def _counts(tool: Tool, live: Sequence[Tool]) -> tuple[int, int]:
-    """Other live accounts of the owner unit on the same platform, and its other standing groups."""
-    same_platform = sum(1 for t in live if t.id != tool.id and t.kind == "public_account"
-                        and tool.kind == "public_account" and t.owner_unit == tool.owner_unit
-                        and t.platform and t.platform == tool.platform)
-    standing = sum(1 for t in live if t.id != tool.id and t.kind == "work_group" and not t.temporary
-                   and t.owner_unit == tool.owner_unit)
-    return same_platform, standing
+class _Quotas:
+    """Per owner unit: live accounts per platform and standing groups per audience (REG-10, REG-13)."""
+
+    def __init__(self, live: Sequence[Tool]) -> None:
+        self.accounts: Counter[tuple[str, str]] = Counter()
+        self.groups: Counter[tuple[str, str]] = Counter()
+        for t in live:
+            if t.kind == "public_account" and t.platform:
+                self.accounts[(t.owner_unit, t.platform)] += 1
+            elif t.kind == "work_group" and not t.temporary:
+                self.groups[(t.owner_unit, t.audience)] += 1
+
+    def others(self, tool: Tool, counted: bool) -> tuple[int, int]:
+        """Other live accounts of the unit on the tool's platform, other standing groups for its audience.
+        `counted`: the tool itself is among the live tools the counts came from."""
+        own = 1 if counted else 0
+        accounts = groups = 0
+        if tool.kind == "public_account" and tool.platform:
+            accounts = self.accounts[(tool.owner_unit, tool.platform)] - own
+        elif tool.kind == "work_group" and not tool.temporary:
+            groups = self.groups[(tool.owner_unit, tool.audience)] - own
+        return max(accounts, 0), max(groups, 0)
 
 
 def overlaps_for(index: duplicates.DuplicateIndex, tool: Tool, by_id: dict[str, Tool], k: int = 5) -> list[Overlap]:
     out = []
     for match in index.query(tool, k=k):
-        if match.other_id == tool.id:
+        if match.id == tool.id:
             continue
-        other = by_id.get(match.other_id)
-        out.append(Overlap(match.other_id, other.name if other else match.other_id, match.relation, match.score,
+        other = by_id.get(match.id)
+        out.append(Overlap(match.id, other.name if other else match.id, match.relation, match.score,
                            list(match.shared_functions), match.reason))
     return out
 
@@ -116,7 +130,7 @@ class RegistryService:
         others = [t for t in live if t.id != tool.id]
         index = duplicates.DuplicateIndex(others)
         by_id = {t.id: t for t in others}
-        same_platform, standing = _counts(tool, live)
+        same_platform, standing = _Quotas(live).others(tool, counted=any(t.id == tool.id for t in live))
         ctx = CheckContext(as_of=self.now().date(), answers=answers, overlaps=overlaps_for(index, tool, by_id),
                            same_platform_accounts=same_platform, standing_groups=standing)
         return check_tool(tool, ctx)
@@ -177,8 +191,9 @@ class RegistryService:
                     Overlap(o, by_id[o].name, "duplicate", 1.0, list(cluster.shared_functions), cluster.reason)
                     for o in cluster.ids if o != tid)
         report = AuditReport(as_of=as_of)
+        quotas = _Quotas(live)
         for tool in live:
-            same_platform, standing = _counts(tool, live)
+            same_platform, standing = quotas.others(tool, counted=True)
             ctx = CheckContext(as_of=as_of, overlaps=overlaps.get(tool.id, []),
                                same_platform_accounts=same_platform, standing_groups=standing)
             failed = [r for r in check_tool(tool, ctx) if r.outcome is False]
