@@ -1,6 +1,6 @@
 # The two commands of the README: `make run` (the main job) and `make test` (the test suite).
 # Both install what is missing first (scripts/bootstrap.sh), so a fresh machine needs nothing else.
-.PHONY: run test lint bootstrap eval bench train
+.PHONY: run test lint bootstrap eval bench train bench-duplicates
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -17,9 +17,13 @@ lint: bootstrap
 
 eval: bootstrap
 	.venv/bin/jianfu eval data/messages/dev.jsonl
+	.venv/bin/jianfu eval duplicates data/registry/duplicates/dev.jsonl
 
 train: bootstrap
 	.venv/bin/jianfu train data/messages/train.jsonl
 
 bench: bootstrap
 	.venv/bin/python bench/bench_scan.py
+
+bench-duplicates: bootstrap
+	.venv/bin/python bench/bench_duplicates.py

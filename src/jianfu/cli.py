@@ -153,6 +153,20 @@ def eval_messages(data: tuple[str, ...], rules_only: bool, errors: int, config: 
     print_quality(result, Console(), errors)
 
 
+@eval_group.command("duplicates")
+@click.argument("data", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False),
+              help="Gold clusters (contracts.md §2 format); default: a per-row gold_cluster field or DATA.gold.json.")
+@click.option("--errors", type=int, default=0, help="Print up to N wrong pairs.")
+def eval_duplicates(data: tuple[str, ...], gold: str | None, errors: int) -> None:
+    """Pair precision, recall and F1 of the DUPLICATE_TOOL clusters on a labelled registry."""
+    from jianfu.evaluate.duplicates_quality import duplicates_quality_table
+
+    console = Console()
+    for path in data:
+        console.print(duplicates_quality_table(path, gold, show_errors=errors))
+
+
 @app.command()
 @click.argument("data", default=str(DATA_DIR / "messages" / "train.jsonl"),
                 type=click.Path(exists=True, dir_okay=False))
