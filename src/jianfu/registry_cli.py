@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import orjson
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -272,7 +273,7 @@ def audit_cmd(ctx: click.Context, as_of: Any, out: Path | None, limit: int) -> N
     if out is not None:
         payload = {"as_of": report.as_of.isoformat(),
                    "tools": {tid: [r.to_dict() for r in rs] for tid, rs in report.findings.items()}}
-        out.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+        out.write_bytes(orjson.dumps(payload, option=orjson.OPT_INDENT_2))
 
 
 @registry.command("duplicates")

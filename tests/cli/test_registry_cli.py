@@ -155,3 +155,37 @@ def test_duplicates_on_a_file_writes_the_contract(tmp_path: Path, capsys: pytest
     assert any({"QH-APP-00006", "QH-APP-00011"} <= c for c in ids)
     for c in data["clusters"]:
         assert len(c["ids"]) >= 2 and c["shared_functions"] and c["reason"]
+
+
+def test_whole_prefecture(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The issue's 'done when' on the generated 清河市 registry: import, audit against the generator's
+    answer key, file a duplicate app, redirect it, retire a zombie group."""
+    key = json.loads((DEMO / "qinghe_planted.json").read_text(encoding="utf-8"))
+    code, out, _ = cli("import", str(DEMO / "qinghe_registry.xlsx"), "--by", "清河市网信办")
+    assert code == 0 and f"新增 {key['totals']['tools']}" in out, out
+    report = tmp_path / "audit.json"
+    assert cli("audit", "--as-of", key["as_of"], "--out", str(report))[0] == 0
+    findings = json.loads(report.read_text(encoding="utf-8"))["tools"]
+
+    def flagged(rule: str) -> set[str]:
+        return {tid for tid, rs in findings.items() if any(r["rule"] == rule for r in rs)}
+
+    assert flagged("GRP-01") == set(key["temporary_expired"])
+    assert flagged("REG-01") == set(key["below_county_apps"])
+    assert flagged("REG-12") >= set(key["groups_without_responsible"])
+    assert flagged("APP-01") == set(key["banned_features"]) - set(key["exempted"])
+    assert flagged("REG-10") == {t for pair in key["same_platform_accounts"] for t in pair}
+    assert flagged("REG-03") == set(key["unfiled"])
+    assert not flagged("GRP-01") & set(key["temporary_running"])
+
+    code, out, _ = cli("file", str(DEMO / "application_example.yaml"), "--by", "市卫健委")
+    assert code == 0 and "APP-09" in out and "不通过" in out
+    assert "QH-APP-00006" in out or "QH-APP-00011" in out
+    filing = out.split("备案申请编号 ")[1].split("，")[0]
+    code, out, _ = cli("review", filing, "--redirect", "QH-APP-00011", "--reason", "并入颐养清河")
+    assert code == 0 and "转为 QH-APP-00011 的功能模块" in out
+    zombie = sorted(key["temporary_expired"])[0]
+    code, out, _ = cli("retire", zombie, "--reason", "任务已结束")
+    assert code == 0 and "已关停注销" in out
+    code, out, _ = cli("show", zombie)
+    assert "任务已结束" in out and "已关停注销" in out

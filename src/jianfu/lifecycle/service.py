@@ -185,11 +185,13 @@ class RegistryService:
         as_of = as_of or self.now().date()
         by_id = {t.id: t for t in live}
         overlaps: dict[str, list[Overlap]] = {}
+        invert = {"module_of": "contains", "contains": "module_of", "duplicate": "duplicate"}
         for cluster in duplicates.find_clusters(live):
-            for tid in cluster.ids:
-                overlaps.setdefault(tid, []).extend(
-                    Overlap(o, by_id[o].name, "duplicate", 1.0, list(cluster.shared_functions), cluster.reason)
-                    for o in cluster.ids if o != tid)
+            shared = list(cluster.shared_functions)
+            for a, b, relation, score in cluster.pairs:  # each tool's own partners, seen from its side
+                overlaps.setdefault(a, []).append(Overlap(b, by_id[b].name, relation, score, shared, cluster.reason))
+                overlaps.setdefault(b, []).append(
+                    Overlap(a, by_id[a].name, invert[relation], score, shared, cluster.reason))
         report = AuditReport(as_of=as_of)
         quotas = _Quotas(live)
         for tool in live:
