@@ -26,30 +26,14 @@ from rich.table import Table
 
 from jianfu.detect.duplicates import Cluster, find_clusters
 from jianfu.errors import InputError
+from jianfu.evaluate.quality import Scores
 from jianfu.records import Tool
 
 GOLD_FIELDS = ("gold_cluster", "cluster", "duplicate_group", "gold")
 _SEPARATORS = (";", "；", "、", "|")
 
 
-@dataclass(frozen=True, slots=True)
-class PairScores:
-    tp: int
-    fp: int
-    fn: int
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+PairScores = Scores  # pair counts use the same precision/recall/F1 as the message codes
 
 
 def _ids_of(cluster: Cluster | Mapping[str, Any] | Iterable[str]) -> list[str]:

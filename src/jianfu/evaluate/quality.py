@@ -63,7 +63,9 @@ def read_labelled(paths: list[str]) -> Iterator[tuple[Message, list[str], bool]]
 
 
 @dataclass(slots=True)
-class CodeScore:
+class Scores:
+    """True and false positives and false negatives, with precision, recall and F1 (per code, or of pairs)."""
+
     tp: int = 0
     fp: int = 0
     fn: int = 0
@@ -91,7 +93,7 @@ class QualityResult:
     files: list[str]
     messages: int = 0
     exact: int = 0
-    per_code: dict[str, CodeScore] = field(default_factory=lambda: {str(c): CodeScore() for c in MESSAGE_CODES})
+    per_code: dict[str, Scores] = field(default_factory=lambda: {str(c): Scores() for c in MESSAGE_CODES})
     hard_negatives: int = 0
     hard_negative_fp: int = 0
     negatives: int = 0
