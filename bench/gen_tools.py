@@ -5,7 +5,9 @@ township level, fewer at city and province level; each tool an archetype of data
 (随手拍, 智慧党建, 河长制, 网格, 各部门公众号, 工作群 …) with its functions written in one of the archetype's
 phrasings. One tool in six is a planted duplicate of another (same place or its city/province, reworded),
 so the clustering has real work to do. About half the owner units name the province and city, the others
-only their own place, as registers do.
+only their own place, as registers do. Work groups are a large share of a real 台账: township and village
+task groups, and the county and city departments' own standing groups (干部职工群, 党支部群, 值班群 — one unit's
+each, named after it), which the detector must keep apart unit by unit.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data" / "registry" / "duplicates"))
-from concepts import ARCHETYPES, CONCEPTS, GROUP_TOPICS, Archetype
+from concepts import ARCHETYPES, CONCEPTS, GROUP_TOPICS, UNIT_GROUPS, Archetype
 
 from jianfu.records import Tool
 
@@ -30,6 +32,9 @@ _CHARS = ("安宁平阳清河永兴长乐新华东西南北中江山川湖海林
           "大小上下前后左右高低远近深浅多少宝珠翠峰崖岩洞溪涧潭池浦港湘汉淮渭泾洛汾沁漳滦浑")
 LEVEL_MIX = (("province", 0.01), ("city", 0.09), ("county", 0.6), ("township", 0.25), ("village", 0.05))
 DUPLICATE_SHARE = 1 / 6
+UNIT_GROUP_SHARE = 0.25  # of county and city tools: a department's own standing group
+DEPARTMENTS = ("教育局", "卫生健康局", "应急管理局", "民政局", "水利局", "公安局", "财政局", "农业农村局", "委组织部",
+               "委宣传部", "人力资源和社会保障局", "市场监督管理局", "住房和城乡建设局", "自然资源和规划局")
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,17 @@ class Generator:
                     level=place.level, description=name + "，用于工作联系。",
                     functions=tuple(rng.choice(CONCEPTS[c][1]) for c in concepts), audience="工作人员")
 
+    def _unit_group(self, place: Place) -> Tool:
+        rng = self.rng
+        _topic, names, others, audience = rng.choice(UNIT_GROUPS)
+        self.counter += 1
+        owner = full_name(place, rng.random() < 0.5) + rng.choice(DEPARTMENTS)
+        name = rng.choice(names).replace("{u}", owner)
+        concepts = [c for c in others if rng.random() < 0.8] + ["chat"]
+        return Tool(id=f"T{self.counter:07d}", kind="work_group", name=name, owner_unit=owner, level=place.level,
+                    description=name + "，用于单位内部工作联系。",
+                    functions=tuple(rng.choice(CONCEPTS[c][1]) for c in concepts), audience=audience)
+
     def _concepts(self, arch: Archetype) -> list[str]:
         opt = [c for c in arch.optional if self.rng.random() < 0.5]
         return list(arch.core) + opt
@@ -141,6 +157,8 @@ class Generator:
                 place = self._place(level)
                 if level in ("township", "village") and rng.random() < 0.4:
                     yield self._group(place)
+                elif level in ("county", "city") and rng.random() < UNIT_GROUP_SHARE:
+                    yield self._unit_group(place)
                 else:
                     candidates = [a for a in self.service if level in a.levels] or self.service
                     arch = rng.choice(candidates)

@@ -153,6 +153,15 @@ def test_region_parsing() -> None:
     assert regions_compatible(("东江", "临州", "清河", None, None), ("东江", "临州", None, None, None))
 
 
+def test_lookalike_places_are_different_places() -> None:
+    n = duplicates.normalise_text
+    town, street = parse_region(n("柳坊镇人民政府"))[0], parse_region(n("柳坊街道"))[0]
+    assert town[3] == "柳坊镇" and street[3] == "柳坊街道" and not regions_compatible(town, street)
+    a, b = parse_region(n("丽水坊社区"))[0], parse_region(n("东丽水坊社区"))[0]
+    assert not regions_compatible(a, b)
+    assert not regions_compatible(parse_region(n("花园社区"))[0], parse_region(n("后桂花园社区"))[0])
+
+
 # ---------------------------------------------------------------------------------------------------
 # pair decisions
 
@@ -227,6 +236,111 @@ def test_work_groups() -> None:
     assert pair(villagers, members) is None
     app = tool("清河防汛", ["雨情通报", "信息报送"], owner="清河县城关镇人民政府")
     assert pair(flood, app) is None, "a work group is not merged into an app"
+
+
+def group(name: str, owner: str, audience: str, level: str = "county",
+          functions: tuple[str, ...] = ("通知发布", "信息报送", "工作交流"), id: str | None = None) -> Tool:
+    return tool(name, list(functions), owner=owner, kind="work_group", level=level, audience=audience, id=id)
+
+
+def account(name: str, functions: list[str], owner: str, platform: str | None, level: str = "city") -> Tool:
+    return Tool(id=f"x{next(_counter):04d}", kind="public_account", name=name, owner_unit=owner, level=level,
+                functions=tuple(functions), audience="群众", platform=platform)
+
+
+def test_each_units_own_groups_are_not_duplicates() -> None:
+    """REG-13/REG-14: every unit may have its own staff, party branch and duty groups; generic functions
+    (通知发布, 信息报送, 工作交流) never make two groups one."""
+    health = group("梅川县卫生健康局干部职工群", "梅川县卫生健康局", "本单位干部职工")
+    emergency = group("梅川县应急管理局干部职工群", "梅川县应急管理局", "本单位干部职工")
+    county = group("梅川县干部职工群", "梅川县", "本单位干部职工")
+    branch_a = group("梅川县卫生健康局党支部学习群", "梅川县卫生健康局", "本单位党员")
+    branch_b = group("梅川县应急管理局党支部学习群", "梅川县应急管理局", "本单位党员")
+    league = group("共青团梅川县委员会值班值守群", "共青团梅川县委员会", "值班人员")
+    duty = group("梅川县值班值守群", "梅川县", "值班人员")
+    for a, b in [(health, emergency), (health, county), (branch_a, branch_b), (league, duty), (health, branch_a)]:
+        assert pair(a, b) is None, (a.name, b.name)
+    second = group("梅川县卫生健康局工作群", "梅川县卫生健康局", "本单位干部职工")
+    r = pair(health, second)
+    assert r is not None and "同一单位同一对象" in r.evidence, "one unit, two groups for all its staff"
+
+
+def test_village_groups_for_different_people_or_places() -> None:
+    villagers = group("白垸村村民群", "白垸村", "本村村民", level="village")
+    grid = group("白垸村网格群", "白垸村", "网格内居民", level="village")
+    assert pair(villagers, grid) is None, "the whole village vs one grid's residents"
+    a = group("丽水坊社区网格群", "丽水坊社区", "网格内居民", level="village", functions=("通知发布", "工作交流"))
+    b = group("东丽水坊社区网格群", "东丽水坊社区", "网格内居民", level="village", functions=("通知发布", "工作交流"))
+    assert pair(a, b) is None, "two communities, similar names"
+    again = group("白垸村村民服务群", "白垸村村民委员会", "全体村民", level="village")
+    assert pair(villagers, again) is not None, "one village's two groups for all its villagers"
+
+
+def test_same_task_groups_of_one_place_by_two_units() -> None:
+    town = group("柳坊镇防汛抗旱工作群", "梅川县柳坊镇人民政府", "防汛责任人", level="township")
+    county = group("柳坊镇防汛抗旱群", "梅川县应急管理局", "防汛责任人", level="county")
+    party = group("柳坊镇汛期值班群", "柳坊镇党委", "防汛责任人", level="township")
+    assert pair(town, county) is not None, "the county's group for the township's cadres"
+    assert pair(town, party) is not None, "the township's government and party committee"
+    other = group("柳坊街道防汛抗旱工作群", "柳坊街道", "防汛责任人", level="township")
+    assert pair(town, other) is None
+
+
+def test_accounts_of_different_units_are_not_duplicates() -> None:
+    """REG-10 counts accounts per unit and platform: other units' accounts, at other levels, publish the same
+    kinds of things without duplicating one another."""
+    city = account("平安清河", ["信息发布", "服务指南", "在线咨询"], "清河市委政法委员会", "WeChat")
+    county = account("平安柳溪", ["信息发布", "服务指南", "在线咨询"], "清河市柳溪县委政法委员会", "WeChat", "county")
+    propaganda = account("清河宣传", ["信息发布", "政策解读", "办事指南", "留言互动"], "清河市委宣传部", "WeChat")
+    app = tool("云上清河", ["新闻资讯", "直播", "爆料", "政务服务入口"], owner="清河市融媒体中心", level="city")
+    for a, b in [(city, county), (city, propaganda), (city, app), (county, app)]:
+        assert pair(a, b) is None, (a.name, b.name)
+    assert not [c for c in find_clusters([city, county, propaganda, app]) if len(c.ids) > 1]
+
+
+def test_one_unit_one_account_per_platform() -> None:
+    first = account("清河交通", ["新闻资讯", "政策解读", "便民查询", "互动留言"], "清河市交通运输局", "WeChat")
+    second = account("清河交通在线", ["信息发布", "服务指南", "在线咨询"], "清河市交通运输局", "WeChat")
+    weibo = account("清河交通", ["新闻资讯", "政策解读", "互动留言"], "清河市交通运输局", "Weibo")
+    r = pair(first, second)
+    assert r is not None and "同一单位同一平台账号" in r.evidence
+    assert pair(first, weibo) is None, "a unit's WeChat and Weibo accounts are a matrix, not duplicates"
+
+
+def test_a_link_to_a_platform_is_not_its_function() -> None:
+    media = tool("云上清河", ["新闻资讯", "直播", "爆料", "政务服务入口"], owner="清河市融媒体中心", level="city")
+    service = tool("清河办事通", ["事项办理", "电子证照", "一件事一次办", "好差评"], owner="清河市政务服务和数据管理局",
+                   level="city")
+    assert pair(media, service) is None
+
+
+def test_enterprise_self_inspection_reworded() -> None:
+    a = tool("清河安全生产通", ["隐患排查", "企业自查上报", "执法检查记录"], owner="清河市应急管理局", level="city")
+    b = tool("清河企业安全自查", ["隐患自查", "企业自查填报", "检查记录查询"], owner="清河市市场监督管理局",
+             kind="miniprogram", level="city")
+    r = pair(a, b)
+    assert r is not None and "安全检查" in r.shared[0]  # 企业自查上报 = 企业自查填报: the same hazard self-checks
+
+
+def test_super_app_with_county_lookalikes_is_one_star() -> None:
+    """A provincial platform and the counties' copies of it: one star around the platform; look-alikes by name
+    that do local things, and sibling counties' tools, stay out; nothing chains."""
+    province = tool("东江政务服务", ["一网通办", "办件进度查询", "预约办事", "电子证照", "办事指南"],
+                    owner="东江省政务服务管理局", level="province", id="p0")
+    copies = [tool(f"{c}通", ["网上办事", "办件查询", "预约取号"], owner=f"东江省临州市{c}县行政审批局", id=f"c{i}")
+              for i, c in enumerate(["清河", "平阳", "永宁"])]
+    lookalikes = [tool(f"智慧{c}", ["网上办事", "停车缴费", "车位查询", "充电桩"], owner=f"东江省临州市{c}县大数据局",
+                       id=f"l{i}") for i, c in enumerate(["石门", "长乐"])]
+    clusters = find_clusters([province, *copies, *lookalikes])
+    assert [c.ids for c in clusters] == [("c0", "c1", "c2", "p0")]
+    assert clusters[0].anchor == "p0" and "“东江政务服务”" in clusters[0].reason.split("：")[0]
+
+
+def test_clusters_are_stars_not_chains() -> None:
+    tools, _ = read_labelled_registry(DATA / "train.jsonl")
+    for c in find_clusters(tools):
+        partners = {b if a == c.anchor else a for a, b, _, _ in c.pairs if c.anchor in (a, b)}
+        assert partners == set(c.ids) - {c.anchor}, c.ids
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from pathlib import Path
 import opencc
 
 sys.path.insert(0, str(Path(__file__).parent))
-from concepts import ARCHETYPES, CONCEPTS, GROUP_AUDIENCE, GROUP_TOPICS, Archetype
+from concepts import ARCHETYPES, CONCEPTS, GROUP_AUDIENCE, GROUP_TOPICS, UNIT_GROUPS, Archetype
 
 HERE = Path(__file__).parent
 S2T = opencc.OpenCC("s2t")
@@ -27,6 +27,13 @@ GENERIC_WEIGHT = 0.3
 OVERLAP = 0.6
 LEVELS = ("province", "city", "county", "township", "village")
 BY_KEY = {a.key: a for a in ARCHETYPES}
+# A city's or county's 融媒体 app: news, live video, 爆料 and a link to the government service platform.
+MEDIA_APP = Archetype("media_app", ("app",), ("city", "county"), ("融媒体中心",), ("云上{p}", "{p}融媒", "掌上{p}"),
+                      ("news", "live_stream", "gov_entry"), ("issue_report", "notice"), ("群众",),
+                      ("{o}客户端：{fs}。",))
+# Accounts every unit at every level runs, publishing news, policy, 办事指南 and answering questions.
+LEVEL_ACCOUNTS = (("委政法委", ("平安{p}", "{p}政法")), ("委宣传部", ("{p}宣传", "{p}发布")),
+                  ("委组织部", ("{p}组工", "{p}先锋")), ("公安局", ("{p}公安", "平安{p}警方")))
 
 # Place names: separate pools per split, so no place occurs in both.
 PLACES = {
@@ -48,7 +55,9 @@ PLACES = {
 }
 SEEDS = {"train": 20261123, "dev": 20261124}
 TARGET_SCENARIOS = {"dup": 24, "vertical": 9, "module": 14, "group_dup": 12, "account_dup": 5, "sector": 12,
-                    "sibling": 12, "same_unit": 9, "dept_accounts": 6, "group_neg": 10, "single": 50}
+                    "sibling": 12, "same_unit": 9, "dept_accounts": 6, "group_neg": 10, "single": 50,
+                    # hard negatives of a whole prefecture's 台账 (and the few true duplicates among them)
+                    "dept_groups": 6, "village_grid": 5, "account_levels": 4, "super_app": 1}
 MODULE_PAIRS = {  # host archetype → archetypes that are often built again as separate small tools
     "city_brain": ["suishoupai", "grid"], "gov_service": ["social_ins_mini", "appoint_mini", "hotline"],
     "party": ["party_study", "party_fee_mini"], "village": ["points"], "oa": ["duban"],
@@ -83,6 +92,7 @@ class Row:
     owner_key: str = ""  # the unit itself (for the same-owner rule), independent of how it is written
     topic: str | None = None
     audience_class: str = ""
+    scope: str = "place"  # a work group for a place's people, or "unit": a unit's own group for its own people
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -319,7 +329,8 @@ class Split:
 
     def group_dup(self) -> None:
         topic = self.rng.choice([g[0] for g in GROUP_TOPICS])
-        level = "village" if topic in ("t_village", "t_branch") else self.rng.choice(["township", "township", "county"])
+        level = ("village" if topic in ("t_village", "t_branch", "t_grid_res")
+                 else self.rng.choice(["township", "township", "county"]))
         place = self.pick_place(level)
         aud = self.rng.choice(GROUP_AUDIENCE.get(topic, ("村干部", "乡镇干部", "工作人员")))
         self.write_group(topic, level, place, "group_dup", aud)
@@ -333,7 +344,8 @@ class Split:
             self.write_group("t_branch", "village", v, "group_neg_audience", "全体党员")
         elif r < 0.7:  # one township, different work
             t = self.pick_place("township")
-            topics = self.rng.sample([g[0] for g in GROUP_TOPICS if g[0] not in ("t_village", "t_branch")], 2)
+            village_only = ("t_village", "t_branch", "t_grid_res")
+            topics = self.rng.sample([g[0] for g in GROUP_TOPICS if g[0] not in village_only], 2)
             for topic in topics:
                 self.write_group(topic, "township", t, "group_neg_topic", "乡镇干部")
         else:  # same work in sibling townships
@@ -351,6 +363,104 @@ class Split:
         self.write(arch, level, place, base, "account_dup", owner=dept, name_template="{o}")
         self.write(arch, level, place, self.variant(arch, base), "account_dup", owner=dept,
                    name_template=self.rng.choice(["{p}{d}发布", "{p}{d}在线"]))
+
+    def write_unit_group(self, level: str, place: str, dept: str, topic: str, scenario: str) -> Row:
+        """A unit's own standing group, named after the unit, for its own people."""
+        rng = self.rng
+        _, names, others, aud = next(g for g in UNIT_GROUPS if g[0] == topic)
+        prefix = self.owner_prefix(level, place)
+        if dept == "团委":
+            owner_unit = f"共青团{prefix}委员会"
+        else:
+            owner_unit = ("中共" if dept.startswith("委") else "") + prefix + dept
+        options = [n.replace("{u}", owner_unit) for n in names]
+        name = next((n for n in rng.sample(options, len(options)) if n not in self.used_names), options[0] + "（新）")
+        self.used_names.add(name)
+        concepts = [topic] + [c for c in others if rng.random() < 0.8] + (["chat"] if rng.random() < 0.5 else [])
+        phrases = [self.phrase(c, set()) for c in concepts[1:]]
+        row = Row(kind="work_group", name=name, owner_unit=owner_unit, level=level, region=self.path(level, place),
+                  concepts=concepts, description=f"{name}，用于" + "、".join(phrases or ["工作联系"]) + "。",
+                  functions=phrases, audience=aud, launched=f"{rng.randint(2018, 2025)}-{rng.randint(1, 12):02d}-"
+                  f"{rng.randint(1, 28):02d}", scenario=scenario, owner_key=f"{self.path(level, place)}|{dept}",
+                  topic=topic, audience_class=_audience_class(aud), scope="unit")
+        self.rows.append(row)
+        return row
+
+    def dept_groups(self) -> None:
+        """Each department's own 干部职工群 / 党支部群 / 值班群: legitimate, one per unit and audience; a unit with a
+        second group for the same people has a duplicate (REG-13/REG-14)."""
+        rng = self.rng
+        level = rng.choice(["county", "county", "city"])
+        place = self.pick_place(level)
+        depts = rng.sample(["教育局", "卫生健康局", "应急管理局", "委组织部", "委宣传部", "民政局", "水利局", "团委",
+                            "人力资源和社会保障局", "委办公室", "政府办公室"], 3)
+        if rng.random() < 0.5:
+            depts.append("")  # the place itself (清河县干部职工群, owned by 清河县)
+        topics = [g[0] for g in UNIT_GROUPS]
+        for dept in depts:
+            mine = rng.sample(topics, 2)
+            for topic in mine:
+                self.write_unit_group(level, place, dept, topic, "dept_groups")
+            if rng.random() < 0.3:
+                self.write_unit_group(level, place, dept, mine[0], "dept_groups_dup")
+
+    def twin_village(self, village: str) -> str:
+        """Another village whose name only adds a direction: 东河西 is not 河西."""
+        name = self.rng.choice("东西南北前后新") + village
+        if name not in self.village_township:
+            self.villages.append(name)
+            self.village_township[name] = self.sibling("township", self.village_township[village])
+        return name
+
+    def village_grid(self) -> None:
+        """One village's residents' group and one grid's residents' group are different people; a look-alike
+        village's group is another village's."""
+        rng = self.rng
+        v = self.pick_place("village")
+        self.write_group("t_village", "village", v, "village_grid", rng.choice(["全体村民", "本村村民", "村民"]))
+        self.write_group("t_grid_res", "village", v, "village_grid", "网格内居民")
+        topic = rng.choice(["t_village", "t_grid_res"])
+        self.write_group(topic, "village", self.twin_village(v), "village_grid_twin",
+                         "网格内居民" if topic == "t_grid_res" else "全体村民")
+
+    def account_levels(self) -> None:
+        """The city's and two counties' accounts of one kind of unit (平安临州 vs 平安清河): different units, each
+        publishing news, policy and 办事指南 — not duplicates; sometimes with the city's 融媒体 app beside them."""
+        rng = self.rng
+        arch = BY_KEY["dept_account"]
+        dept, names = rng.choice(LEVEL_ACCOUNTS)
+        template = rng.choice(names)
+        city = rng.choice(self.cities)
+        counties = [c for c in self.counties if self.county_city[c] == city]
+
+        def concepts() -> list[str]:
+            return ["news"] + [c for c in ("service_guide", "consult", "policy_pub") if rng.random() < 0.7]
+
+        self.write(arch, "city", city, concepts(), "account_levels", owner=dept, name_template=template)
+        for county in rng.sample(counties, 2):
+            self.write(arch, "county", county, concepts(), "account_levels", owner=dept, name_template=template)
+        if rng.random() < 0.6:
+            self.write(MEDIA_APP, "city", city, self.concepts_of(MEDIA_APP), "account_levels")
+
+    def super_app(self) -> None:
+        """A provincial super-app and county look-alikes: the counties' copies of it are its duplicates or modules
+        (APP-09); look-alikes by name that do local things it does not are not, nor are they each other's."""
+        rng = self.rng
+        host = BY_KEY["gov_service"]
+        base = [*host.core, "satisfaction"]
+        self.write(host, "province", self.province, base, "super_app_host")
+        for i, county in enumerate(rng.sample(self.counties, 6)):
+            template = rng.choice(["{p}通", "智慧{p}", "{p}掌上办", "i{p}", "{p}办事通"])
+            if i < 3:
+                concepts = (self.variant(host, base) if rng.random() < 0.5
+                            else self.concepts_of(BY_KEY["appoint_mini"]))
+                scenario = "super_app_copy"
+            else:
+                local = ["parking_find", "parking_pay", "charging", "utility_pay"]
+                concepts = ["online_service", *rng.sample(local, 3)]
+                scenario = "super_app_lookalike"
+            self.write(host, "county", county, concepts, scenario, kind=rng.choice(["app", "miniprogram"]),
+                       name_template=template)
 
     def dept_accounts(self) -> None:
         arch = BY_KEY["dept_account"]
@@ -391,7 +501,8 @@ class Split:
         steps = {"dup": self.dup, "vertical": self.vertical, "module": self.module, "group_dup": self.group_dup,
                  "account_dup": self.account_dup, "sector": self.sector, "sibling": self.sibling_scenario,
                  "same_unit": self.same_unit, "dept_accounts": self.dept_accounts, "group_neg": self.group_neg,
-                 "single": self.single}
+                 "single": self.single, "dept_groups": self.dept_groups, "village_grid": self.village_grid,
+                 "account_levels": self.account_levels, "super_app": self.super_app}
         plan = [name for name, n in TARGET_SCENARIOS.items() for _ in range(n)]
         self.rng.shuffle(plan)
         for name in plan:
@@ -418,9 +529,24 @@ def _region_ok(a: tuple[str | None, ...], b: tuple[str | None, ...]) -> bool:
     return all(x is None or y is None or x == y for x, y in zip(a, b, strict=True))
 
 
+def _depth(region: tuple[str | None, ...]) -> int:
+    return max(i for i, x in enumerate(region) if x)
+
+
 def gold_pair(a: Row, b: Row) -> str | None:
+    """"duplicate", "module_of" (a could be a module of b), "contains" (b of a) or None."""
     group_a, group_b = a.kind == "work_group", b.kind == "work_group"
     if group_a != group_b or not _region_ok(a.region, b.region):
+        return None
+    if group_a:
+        # REG-14: the same work (topic) for the same people in the same place; groups are not vertical. Each
+        # unit's own groups are its business: two units' groups are one only when both address the place.
+        same_people = a.topic == b.topic and a.audience_class == b.audience_class and a.region == b.region
+        same_owner = a.owner_key == b.owner_key or (a.scope == b.scope == "place")
+        return "duplicate" if same_people and same_owner else None
+    # One inside the other: only a service platform (app, mini-program) hosts a lower level's tool.
+    da, db = _depth(a.region), _depth(b.region)
+    if da != db and (a if da < db else b).kind not in ("app", "miniprogram"):
         return None
     ca, cb = set(a.concepts), set(b.concepts)
     shared = ca & cb
@@ -428,45 +554,54 @@ def gold_pair(a: Row, b: Row) -> str | None:
         return None
     cover_a, cover_b = _weight(shared) / _weight(ca), _weight(shared) / _weight(cb)
     specific = any(not CONCEPTS[c][0] for c in shared)
-    if group_a:
-        # REG-14: the same work (topic) for the same people in the same place; groups are not vertical.
-        same = a.topic == b.topic and a.audience_class == b.audience_class and a.region == b.region
-        return "duplicate" if same else None
-    if not specific:
-        same_unit = a.owner_key == b.owner_key and a.kind == b.kind
+    if not specific:  # generic functions alone: only two accounts of one unit (REG-10)
+        same_unit = a.owner_key == b.owner_key and a.kind == b.kind == "public_account"
         return "duplicate" if same_unit and min(cover_a, cover_b) >= OVERLAP else None
     if min(cover_a, cover_b) >= OVERLAP:
         return "duplicate"
     small, big, cover = (a, b, cover_a) if cover_a >= cover_b else (b, a, cover_b)
     if cover >= OVERLAP and _weight(set(small.concepts)) <= _weight(set(big.concepts)) and big.kind != "work_group" \
             and not (small.kind in ("app", "miniprogram") and big.kind == "public_account"):
-        return "module"
+        if da != db and small.region == (a if da < db else b).region:
+            return None  # a city's tool is not embedded in a county's app: the upper one is the host or nothing
+        return "module_of" if small is a else "contains"
     return None
 
 
-def gold_clusters(rows: list[Row]) -> tuple[list[list[int]], list[tuple[int, int, str]]]:
-    parent = list(range(len(rows)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+def gold_clusters(rows: list[Row], ids: list[str]) -> tuple[list[list[int]], list[tuple[int, int, str]]]:
+    """Stars of gold pairs: the tool that anchors most (ties: higher level, more functions, launched earlier, smaller
+    id) keeps the tools that duplicate it or could be its modules; repeated until no unassigned tool anchors
+    another. Every member is a duplicate or a module of its star's anchor."""
     pairs = []
+    out: dict[int, set[int]] = {}
     for i in range(len(rows)):
         for j in range(i + 1, len(rows)):
             rel = gold_pair(rows[i], rows[j])
             if rel:
                 pairs.append((i, j, rel))
-                parent[find(j)] = find(i)
-    groups: dict[int, list[int]] = {}
-    for i, _j, _rel in pairs:
-        groups.setdefault(find(i), [])
-    for i in range(len(rows)):
-        if find(i) in groups:
-            groups[find(i)].append(i)
-    return [sorted(g) for g in groups.values() if len(g) >= 2], pairs
+                if rel != "module_of":
+                    out.setdefault(i, set()).add(j)
+                if rel != "contains":
+                    out.setdefault(j, set()).add(i)
+    taken: set[int] = set()
+    clusters: list[list[int]] = []
+    while True:
+        best = None
+        for n, targets in out.items():
+            if n in taken:
+                continue
+            free = [m for m in targets if m not in taken]
+            if free:
+                key = (-len(free), _depth(rows[n].region), -_weight(set(rows[n].concepts)), rows[n].launched, ids[n])
+                if best is None or key < best[0]:
+                    best = (key, n, free)
+        if best is None:
+            break
+        _, n, free = best
+        star = [n, *free]
+        taken.update(star)
+        clusters.append(sorted(star))
+    return clusters, pairs
 
 
 def build(split: str) -> tuple[list[dict[str, object]], dict[str, object]]:
@@ -478,7 +613,7 @@ def build(split: str) -> tuple[list[dict[str, object]], dict[str, object]]:
     rows = [rows[i] for i in order]
     prefix = "t" if split == "train" else "d"
     ids = [f"{prefix}{n + 1:04d}" for n in range(len(rows))]
-    clusters, pairs = gold_clusters(rows)
+    clusters, pairs = gold_clusters(rows, ids)
     cluster_of: dict[int, str] = {}
     gold = []
     for n, members in enumerate(sorted(clusters, key=lambda m: ids[m[0]])):
@@ -487,7 +622,7 @@ def build(split: str) -> tuple[list[dict[str, object]], dict[str, object]]:
             cluster_of[i] = cid
         shared = sorted({c for i in members for c in rows[i].concepts
                          if sum(c in rows[j].concepts for j in members) >= 2 and not CONCEPTS[c][0]})
-        rels = sorted({rel for i, j, rel in pairs if i in members})
+        rels = sorted({"module" if rel != "duplicate" else rel for i, j, rel in pairs if i in members and j in members})
         gold.append({"ids": sorted(ids[i] for i in members), "shared_functions": [CONCEPTS[c][1][0] for c in shared],
                      "reason": f"gold {cid}: " + "/".join(rels)})
     out = []
@@ -497,7 +632,7 @@ def build(split: str) -> tuple[list[dict[str, object]], dict[str, object]]:
             "description": r.description, "functions": r.functions, "audience": r.audience, "launched": r.launched,
             "gold_cluster": cluster_of.get(i), "scenario": r.scenario,
             "truth": {"concepts": r.concepts, "region": "/".join(x or "-" for x in r.region), "unit": r.owner_key,
-                      "topic": r.topic, "audience_class": r.audience_class},
+                      "topic": r.topic, "audience_class": r.audience_class, "scope": r.scope},
         })
     gold.sort(key=lambda c: c["ids"])
     return out, {"clusters": gold}

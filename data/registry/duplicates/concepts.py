@@ -28,6 +28,9 @@ CONCEPTS: dict[str, tuple[bool, list[str]]] = {
     "chat": (True, ["工作交流", "沟通交流", "即时通讯", "群聊沟通"]),
     "files": (True, ["文件传输", "资料共享", "文件下发", "资料下载"]),
     "stats": (True, ["数据统计", "统计分析", "数据分析"]),
+    # a link to another platform's service is not the tool's own function
+    "gov_entry": (True, ["政务服务入口", "办事服务入口", "政务服务链接"]),
+    "live_stream": (False, ["视频直播", "网络直播", "图文直播"]),
     # -- 随手拍 / grid / city governance
     "issue_report": (False, ["随手拍", "问题上报", "事件上报", "隐患随手拍", "拍照反映问题", "身边事随手拍",
                              "问题快速直报", "市民爆料", "一键上报问题", "随手拍反映"]),
@@ -48,7 +51,7 @@ CONCEPTS: dict[str, tuple[bool, list[str]]] = {
     # -- 政务服务
     "online_service": (False, ["在线办事", "网上办事", "一网通办", "掌上办事", "政务服务事项办理", "指尖办",
                                "全程网办"]),
-    "service_guide": (False, ["办事指南", "服务指南", "办事流程查询", "事项清单", "一次性告知"]),
+    "service_guide": (True, ["办事指南", "服务指南", "办事流程查询", "事项清单", "一次性告知"]),
     "case_progress": (False, ["办件进度查询", "审批进度查询", "办件查询", "申办进度"]),
     "appointment": (False, ["预约办事", "网上预约取号", "排队叫号", "在线取号"]),
     "e_license": (False, ["电子证照", "亮证亮码", "电子证照夹", "证照查询"]),
@@ -268,6 +271,12 @@ CONCEPTS: dict[str, tuple[bool, list[str]]] = {
     "t_health": (False, ["健康服务", "家庭医生服务"]),
     "t_school": (False, ["家校联系", "班级事务"]),
     "t_insurance": (False, ["城乡居民医保征缴", "医保缴费动员"]),
+    "t_grid_res": (False, ["网格服务", "网格内居民服务"]),
+    # -- a unit's own standing groups (for its own people)
+    "s_staff": (False, ["本单位工作联络"]),
+    "s_party": (False, ["机关党支部学习"]),
+    "s_info": (False, ["信息报送"]),
+    "s_duty": (False, ["值班值守"]),
 }
 
 # Sector of concepts whose meaning depends on it, for the README table of hard negatives.
@@ -579,7 +588,18 @@ GROUP_TOPICS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("t_poverty", ("{p}乡村振兴工作群", "{p}帮扶工作群", "{p}驻村帮扶群"), ("help_log", "info_reporting")),
     ("t_safety", ("{p}安全生产工作群", "{p}安委会群", "{p}安全生产群"), ("info_reporting",)),
     ("t_insurance", ("{p}医保征缴群", "{p}城乡居民医保群"), ("form_filling",)),
+    ("t_grid_res", ("{p}网格群", "{p}网格服务群", "{p}网格居民群"), ("notice",)),
+]
+# A unit's own standing groups, named after the unit ("{u}" = the full owner unit): each unit may have its own;
+# two of one unit for the same people are duplicates (REG-13/REG-14), two units' are not.
+UNIT_GROUPS: list[tuple[str, tuple[str, ...], tuple[str, ...], str]] = [
+    # (topic, name templates, other concepts, audience)
+    ("s_staff", ("{u}干部职工群", "{u}工作群", "{u}全体干部职工群"), ("notice", "chat"), "本单位干部职工"),
+    ("s_party", ("{u}党支部学习群", "{u}机关党支部群"), ("party_study", "notice"), "本单位党员"),
+    ("s_info", ("{u}信息报送群",), ("info_reporting", "notice"), "各科室信息员"),
+    ("s_duty", ("{u}值班值守群", "{u}值班群"), ("duty", "notice"), "值班人员"),
 ]
 GROUP_AUDIENCE = {
     "t_branch": ("党员", "全体党员"), "t_village": ("全体村民", "村民"), "t_grid": ("网格员", "网格长"),
+    "t_grid_res": ("网格内居民", "本网格居民"),
 }

@@ -16,20 +16,32 @@ How a pair is decided:
    finds the small tool inside a big app that Jaccard-based LSH misses. Both are blocked by region
    (province, city, county) so that 2,800 counties' look-alike tools are never compared with each other.
 3. Each candidate pair is re-checked exactly: weighted function overlap in both directions (generic
-   functions such as 通知公告 weigh less), region compatibility (same place or one inside the other: a
-   county tool may duplicate its city's or province's platform, two sibling counties' tools do not), kind
-   family, sector conflict, audience, name similarity and same owner as evidence. APP-09 [P]: ≥60% of the
-   declared functions match → duplicate; ≥60% of the smaller tool's functions inside a bigger one →
-   module_of (REG-02: "could it be a module of an existing app").
-4. Clusters are the connected components of accepted pairs: every tool in a cluster should be merged
-   into, or embedded in, another member.
+   functions such as 通知公告, 办事指南 weigh less and never make a duplicate by themselves; a function the tool
+   only links to, 政务服务入口, is not its own), region compatibility, kind family, sector conflict, audience,
+   name similarity and same owner as evidence. APP-09 [P]: ≥60% of the declared functions match → duplicate;
+   ≥60% of the smaller tool's functions inside a bigger one → module_of (REG-02: "could it be a module of an
+   existing app"). One inside the other (a county tool and its city's or province's platform) counts only when
+   the upper one is a service platform (app, mini-program) and, for a module, its host; sibling places never.
+   - Public accounts (REG-10: one account per unit per platform): accounts of different units are never
+     duplicates on generic content (news, policy, 办事指南), nor across levels; two accounts of one unit on one
+     platform that both only publish are, whatever their wording; on two platforms (WeChat and Weibo) not.
+   - Work groups (REG-14, REG-13): member lists decide when known (Jaccard ≥0.8 with the same owner or topic).
+     Without them, a unit's own groups (named after it, or for 本单位 people) are its business: groups of two
+     units are duplicates only when both address the same place and do the same task (a township's 政府 and
+     党委 防汛 groups, or the county's 防汛 group for that township's cadres); groups without a task topic
+     (村民群, 干部职工群) only within one unit for the same audience. Places are compared exactly below the
+     county (东丽水坊社区 ≠ 丽水坊社区, 柳坊镇 ≠ 柳坊街道).
+4. Clusters are stars of accepted pairs: the tool that anchors the most others (ties: the higher level, the
+   more complete) is the one to keep, and its duplicates and modules are the rest of its cluster; a tool whose
+   partners are all taken stays out. Connected components would chain unrelated tools (A like B like C …) into
+   clusters no office can act on.
 """
 
 from __future__ import annotations
 
 import gc
+import heapq
 import itertools
-import math
 import multiprocessing
 import re
 import unicodedata
@@ -240,6 +252,8 @@ _SPLIT = re.compile(r"[、,，;；/|｜\n]+")
 # "问题上报及进度查询" declares two functions; split on a conjunction with two or more characters each side.
 _CONJUNCTION = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:以及|及|和|与|并)(?=[\u4e00-\u9fff]{2})")
 _CJK_OR_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+# "政务服务入口", "医保服务链接": the tool links to another platform's function, it does not have it.
+_LINK = re.compile(r"(?:入口|链接|跳转|外链)$")
 
 
 @lru_cache(maxsize=1 << 18)
@@ -344,6 +358,8 @@ def parse_region(text: str, level: str | None = None) -> tuple[Region, int]:
                 lvl = 2  # the owner itself is county level and no smaller place follows: 昆山市公安局
         if lvl <= max((i for i, s in enumerate(slots) if s is not None), default=-1):
             break  # places go from large to small; anything else is not a place prefix
+        if lvl >= 3:
+            name += suffix  # 柳坊镇 and 柳坊街道, 和平村 and 和平社区 are different places
         slots[lvl] = name
         pos = end
         found += 1
@@ -351,8 +367,27 @@ def parse_region(text: str, level: str | None = None) -> tuple[Region, int]:
     return region, (pos if found else 0)
 
 
-def _same_place(a: str, b: str) -> bool:
-    return a == b or (len(a) >= 2 and len(b) >= 2 and (a.endswith(b) or b.endswith(a)))
+_LOW_SUFFIXES = ("街道", "社区", "嘎查", "苏木", "镇", "乡", "村")
+
+
+def _bare_place(place: str) -> str:
+    """城关镇 → 城关 (township and village slots carry their suffix)."""
+    for suffix in _LOW_SUFFIXES:
+        if place.endswith(suffix) and len(place) > len(suffix):
+            return place[:-len(suffix)]
+    return place
+
+
+def _same_place(a: str, b: str, level: int = 0) -> bool:
+    """One place written with or without its parent (吴江 = 苏州吴江); a parent place name has at least two
+    characters, so 东丽水坊 is not 丽水坊. Townships and villages (written with their suffix) must be equal:
+    后桂花园社区 is not 花园社区."""
+    if a == b:
+        return True
+    if level >= 3:
+        return False
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return len(short) >= 2 and len(long_) - len(short) >= 2 and long_.endswith(short)
 
 
 def regions_compatible(a: Region, b: Region) -> bool:
@@ -369,7 +404,7 @@ def regions_compatible(a: Region, b: Region) -> bool:
             deepest_a = i
         if y is not None:
             deepest_b = i
-        if x is not None and y is not None and not _same_place(x, y):
+        if x is not None and y is not None and not _same_place(x, y, i):
             return False
     if deepest_a < 0 or deepest_b < 0:
         return True
@@ -429,6 +464,20 @@ def apply_defaults(region: Region, defaults: Region) -> Region:
     deepest = known[-1]
     slots = [x if x is not None or i >= deepest else defaults[i] for i, x in enumerate(region)]
     return (slots[0], slots[1], slots[2], slots[3], slots[4])
+
+
+def _group_place(owner_region: Region, name_region: Region) -> Region:
+    """Where a work group works: its owner's place, or a smaller place inside it that its name starts with (the
+    county 应急管理局's 柳坊镇防汛群 is 柳坊镇's group). A name place that contradicts the owner is ignored."""
+    deep_owner = max((i for i, x in enumerate(owner_region) if x), default=-1)
+    deep_name = max((i for i, x in enumerate(name_region) if x), default=-1)
+    if deep_name <= deep_owner or deep_owner < 0:
+        return owner_region
+    for i, (x, y) in enumerate(zip(owner_region, name_region, strict=True)):
+        if x is not None and y is not None and not _same_place(x, y, i):
+            return owner_region
+    merged = [x if x is not None else y for x, y in zip(owner_region, name_region, strict=True)]
+    return (merged[0], merged[1], merged[2], merged[3], merged[4])
 
 
 def region_name(region: Region) -> str:
@@ -649,6 +698,13 @@ class Profile:
     name_grams: frozenset[str]
     members: frozenset[str] | None
     tokens: tuple[str, ...]  # MinHash shingles
+    owner_key: str = ""  # the unit as one identity: its place's level and name, and the unit (政府/党委 = "")
+    unit_scope: bool = False  # a unit's own group (named after the unit, or for 本单位 people), not a place's
+    platform: str | None = None  # WeChat / Weibo / Douyin … (REG-10 counts accounts per platform)
+    audience_text: str = ""
+    name_region: Region = NO_REGION  # places the name starts with (a county's group for one township)
+    temporary: bool = False  # a temporary task group (the standing one is kept)
+    launched: int = 0  # date.toordinal() of the launch, 0 when unknown
 
 
 def _split_functions(functions: Iterable[str] | str | None) -> list[str]:
@@ -672,6 +728,23 @@ def _members(tool: Tool) -> frozenset[str] | None:
     return frozenset(str(m).strip() for m in raw if str(m).strip())
 
 
+# The place's own leading organs: a township's 人民政府, 党委 and 党政办 (or the bare place name in a 台账) are
+# one owner for REG-10/REG-13 counting, and the groups they set up address the place's cadres.
+_GENERAL_ORGANS = frozenset({"", "人民政府", "政府", "党委", "党政办", "党政办公室", "党委政府", "办事处", "街道办事处",
+                             "街道办", "村民委员会", "村委会", "居民委员会", "居委会", "社区居民委员会", "社区居委会",
+                             "两委", "村两委", "党工委", "党总支", "村党支部", "党支部"})
+_TOP_ORGANS = frozenset({"", "人民政府", "政府"})  # above the township: only the government itself is the place
+# Audience words of a unit's own people: a group "for 本单位干部职工" is that unit's, whoever else has one.
+_OWN_PEOPLE = ("本单位", "本局", "本部门", "本机关", "本科室", "本委", "本办", "本系统", "本院", "本校", "本中心",
+               "本公司", "本处", "本所")
+_ORG_KEEP = ("共青团",)  # an organisation prefix that is part of the unit (共青团白沙县委员会 ≠ 中共白沙县委员会)
+
+
+def _unit_key(unit: str, depth: int) -> str:
+    organs = _GENERAL_ORGANS if depth >= 3 else _TOP_ORGANS
+    return "" if unit in organs else unit
+
+
 def build_profile(tool: Tool, index: int = 0, dictionary: FunctionDictionary | None = None) -> Profile:
     d = dictionary or default_dictionary()
     fn_texts = [normalise_text(f) for f in _split_functions(tool.functions)]
@@ -680,13 +753,16 @@ def build_profile(tool: Tool, index: int = 0, dictionary: FunctionDictionary | N
     owner = normalise_text(tool.owner_unit)
     level = tool.level if tool.level in LEVELS else None
     region, used = parse_region(owner, level)
+    name_region, name_used = parse_region(name, level)
     if region == NO_REGION:
-        region, _ = parse_region(name, level)
+        region = name_region
         if region != NO_REGION:
             level_known = [i for i, p in enumerate(region) if p]
             # A place in the name (清河县河长制APP) bounds the region only down to its own level.
             region = tuple(p if i <= max(level_known) else None for i, p in enumerate(region))  # type: ignore[assignment]
     owner_rest = owner[used:] if used else owner
+    if used:
+        owner_rest = next((org for org in _ORG_KEEP if owner.startswith(org)), "") + owner_rest
     # The tool's own sector: the name first, then the description, then the owner unit.
     domain = d.context_domain(name) or d.context_domain(description)
     context = domain or d.unit_domain(owner_rest)
@@ -703,19 +779,36 @@ def build_profile(tool: Tool, index: int = 0, dictionary: FunctionDictionary | N
         elif repeat:
             items[cid] += w
 
+    linked: set[str] = set()  # functions a tool only links to (政务服务入口): not its own, weigh as generic
+    own: set[str] = set()
     for whole in fn_texts:
         for text in _CONJUNCTION.split(whole):
-            ids, rest = d.map_text(text, context)
+            link = _LINK.search(text)
+            ids, rest = d.map_text(text[:link.start()] if link else text, context)
             if len(ids) > 1:  # 灾害预警推送: the generic 推送 only qualifies the specific 灾害预警
                 ids = tuple(c for c in ids if not d.is_generic(c)) or ids
             for cid in ids:  # one declared function that names two canonical ones weighs one, not two
-                add(cid, share=1.0 / len(ids))
-        for r in rest:
-            if r not in texts:
-                texts.append(r)
-    name_ids, _ = d.map_text(name, context, keep_rest=False)
+                add(cid, share=(GENERIC_WEIGHT if link else 1.0) / len(ids))
+                (linked if link else own).add(cid)
+            for r in rest if not link else ():
+                if r not in texts:
+                    texts.append(r)
+    # The topic is what the name says beside its places and its owner (书香社区居民群: no 图书借阅; 梅川县卫生健康局
+    # 干部职工群: no 卫生).
+    topic_text = name[name_used:]
+    for place in (*region, *name_region):
+        if place:
+            topic_text = topic_text.replace(place, "")
+            bare = _bare_place(place)
+            if bare != place and len(bare) >= 2:
+                topic_text = topic_text.replace(bare, "")
+    if len(owner_rest) >= 2 and owner_rest not in _GENERAL_ORGANS:
+        topic_text = topic_text.replace(owner_rest, "")
+    name_ids, _ = d.map_text(topic_text, context, keep_rest=False)
     topics = frozenset(c for c in name_ids if not d.is_generic(c))
-    if not items and not texts:  # APP-09 compares declared functions; the name stands in only for none
+    if not items and not texts and tool.kind != "public_account":
+        # APP-09 compares declared functions; the name stands in only for none (平安清河 names its unit's line of
+        # work, not what the account does)
         for cid in topics:
             add(cid, repeat=False)
     if not fn_texts or (not items and not texts):
@@ -728,13 +821,17 @@ def build_profile(tool: Tool, index: int = 0, dictionary: FunctionDictionary | N
                 texts.append(core)
     text_grams = tuple(_bigrams(t) for t in texts)
     weight = sum(items.values()) + len(texts)
-    specific = frozenset(c for c in items if not d.is_generic(c))
+    specific = frozenset(c for c in items if not d.is_generic(c) and (c in own or c not in linked))
 
     # Name core: the name without places, the owner unit, and words every tool name has.
     core = name
     for place in region:
         if place:
             core = core.replace(place, "")
+    for place in (region[3], region[4]):
+        bare = _bare_place(place) if place else ""
+        if len(bare) >= 2:
+            core = core.replace(bare, "")
     if owner_rest and len(owner_rest) >= 2:
         core = core.replace(owner_rest, "")
     core = _NAME_AFFIXES.sub("", core)
@@ -748,13 +845,22 @@ def build_profile(tool: Tool, index: int = 0, dictionary: FunctionDictionary | N
     for t in texts:
         tokens.extend("g:" + t[i:i + 2] for i in range(len(t) - 1))
         tokens.extend("g:" + t[i:i + 3] for i in range(len(t) - 2))
+    audience_text = normalise_text(tool.audience)
+    depth = _deepest(region)
+    owner_key = f"{depth}|{region[depth] if depth >= 0 else ''}|{_unit_key(owner_rest, depth)}" if owner else ""
+    unit_scope = (len(owner_rest) >= 2 and owner_rest not in _GENERAL_ORGANS
+                  and (owner_rest in name or owner in name)) or any(w in audience_text for w in _OWN_PEOPLE)
+    platform = str(getattr(tool, "platform", None) or "").strip() or None
     return Profile(
         index=index, id=str(tool.id), kind=tool.kind, family=KIND_FAMILY.get(tool.kind, tool.kind), name=tool.name,
         owner=owner, unit=owner_rest, region=region, level=level, items=items, texts=tuple(texts),
         text_grams=text_grams, weight=weight, specific=specific, topics=topics, domain=domain,
-        audience=d.audiences(normalise_text(tool.audience)),
+        audience=d.audiences(audience_text),
         name_grams=_bigrams(core) if len(core) >= 2 else frozenset(),
-        members=_members(tool), tokens=tuple(dict.fromkeys(tokens)),
+        members=_members(tool), tokens=tuple(dict.fromkeys(tokens)), owner_key=owner_key, unit_scope=unit_scope,
+        platform=platform, audience_text=audience_text, name_region=name_region,
+        temporary=bool(getattr(tool, "temporary", False)),
+        launched=tool.launched.toordinal() if getattr(tool, "launched", None) else 0,
     )
 
 
@@ -841,10 +947,79 @@ def _deepest(region: Region) -> int:
 
 
 def _same_owner(a: Profile, b: Profile) -> bool:
-    """One unit: the same department at the same place (安川市新安区文旅局 = 新安区文旅局 ≠ 安川市文旅局)."""
-    if not a.unit or a.unit != b.unit:
-        return False
-    return _deepest(a.region) == _deepest(b.region)
+    """One unit: the same department at the same place (安川市新安区文旅局 = 新安区文旅局 ≠ 安川市文旅局); a place's
+    government, party committee and 党政办 (or the bare place name) count as one owner below the county."""
+    return bool(a.owner_key) and a.owner_key == b.owner_key
+
+
+_AUDIENCE_SCOPE = re.compile(r"^(?:全体|所有|本村|本社区|本单位|本局|本部门|辖区|全|本|各)")
+
+
+def _same_audience(a: Profile, b: Profile) -> bool:
+    """The same people (全体村民 = 本村村民 = 村民; 村民 ≠ 网格内居民); without audiences, similar names stand in."""
+    x, y = _AUDIENCE_SCOPE.sub("", a.audience_text), _AUDIENCE_SCOPE.sub("", b.audience_text)
+    if x and y:
+        return x == y or x in y or y in x or _dice(_bigrams(x), _bigrams(y)) >= 0.5
+    return _dice(a.name_grams, b.name_grams) >= NAME_EVIDENCE if a.name_grams and b.name_grams else not (x or y)
+
+
+def _shared_topics(a: Profile, b: Profile, d: FunctionDictionary) -> list[str]:
+    """Topics two work groups share: the same canonical function, or one line of work (党员群 = 党支部群); the
+    "task" family (信息报送, 报表, 督办) names how a group works, not what about, so it counts only exactly."""
+    shared = sorted(a.topics & b.topics)
+    families = {d.family(t) for t in b.topics if d.family(t) != "task"}
+    shared += sorted(t for t in a.topics - b.topics if d.family(t) != "task" and d.family(t) in families)
+    return shared
+
+
+def _compare_groups(a: Profile, b: Profile, d: FunctionDictionary) -> PairResult | None:
+    """REG-14: a duplicate group does the same work for the same people in the same place.
+
+    Member lists, when both are known, decide (Jaccard ≥0.8 with the same owner or topic). Without them: each
+    unit's own groups (named after the unit, or for 本单位 people) are its own business, so groups of two units
+    are duplicates only when both address the place (a township's 人民政府 and 党委, or a county unit's group
+    for one township) and do the same task; groups without a task topic (村民群, 干部职工群) are duplicates only
+    within one unit for the same audience (REG-13). Generic functions (通知, 报送, 交流) never decide.
+    """
+    if a.audience and b.audience and not (a.audience & b.audience):
+        return None  # 村民 vs 党员: different people
+    da, db = _deepest(a.region), _deepest(b.region)
+    if da >= 0 and db >= 0:
+        if da != db:
+            return None  # a county group and a township group are different groups
+    elif a.level and b.level and a.level != b.level:
+        return None
+    same_owner = _same_owner(a, b)
+    topics = _shared_topics(a, b, d)
+    evidence: list[str] = []
+    if a.members is not None and b.members is not None:
+        inter = len(a.members & b.members)
+        jaccard = inter / (len(a.members | b.members) or 1)
+        if jaccard < GROUP_MEMBER_JACCARD or not (same_owner or topics):
+            return None
+        evidence.append(f"成员重合{jaccard:.0%}")
+    elif not same_owner and (a.unit_scope or b.unit_scope):
+        return None  # 卫健局干部职工群 vs 应急局干部职工群: each unit's own people
+    elif a.topics or b.topics:
+        if not topics:
+            return None
+        evidence.append("同一事项")
+    elif same_owner and _same_audience(a, b):
+        evidence.append("同一单位同一对象")
+    else:
+        return None
+    credit_a, credit_b, _, _, shared = _overlap(a, b, d)
+    names = [d.display_name(t) for t in topics]
+    shared = names + [x for x in shared if x not in names]
+    cover_a = min(1.0, credit_a / a.weight) if a.weight else 0.0
+    cover_b = min(1.0, credit_b / b.weight) if b.weight else 0.0
+    if same_owner:
+        evidence.append("同一单位")
+    name_sim = _dice(a.name_grams, b.name_grams)
+    score = min(1.0, 0.6 + 0.2 * (1.0 if topics or a.members is not None else 0.5) + 0.1 * name_sim
+                + (0.05 if same_owner else 0.0))
+    return PairResult(a.index, b.index, round(score, 4), "duplicate", round(cover_a, 4), round(cover_b, 4),
+                      tuple(dict.fromkeys(shared)), round(name_sim, 4), same_owner, tuple(evidence))
 
 
 def compare(a: Profile, b: Profile, d: FunctionDictionary | None = None) -> PairResult | None:
@@ -856,52 +1031,49 @@ def compare(a: Profile, b: Profile, d: FunctionDictionary | None = None) -> Pair
         return None  # sibling places each keep their own tool (REG-02: "of the same region")
     if a.domain and b.domain and a.domain != b.domain:
         return None  # 学校安全 vs 矿山安全: same words, different work
-    if (a.weight <= 0 or b.weight <= 0) and a.family != "group":
+    if a.family == "group":
+        return _compare_groups(a, b, d)
+    if a.weight <= 0 or b.weight <= 0:
         return None
+    # One inside the other (a county tool and its city's platform): only a service platform (app, mini-program)
+    # can host a lower level's tool; accounts are each unit's own voice (REG-10), never vertical duplicates.
+    da, db = _deepest(a.region), _deepest(b.region)
+    upper: Profile | None = None
+    if da >= 0 and db >= 0 and da != db:
+        upper = a if da < db else b
+        if upper.family != "service":
+            return None
+    same_owner = _same_owner(a, b)
+    accounts = a.kind == b.kind == "public_account"
+    pa, pb = normalise_text(a.platform or ""), normalise_text(b.platform or "")
+    same_platform = accounts and bool(pa) and pa == pb
+    if accounts and same_owner and pa and pb and pa != pb:
+        return None  # REG-10 counts per platform: one unit's WeChat and Weibo accounts are a matrix
     credit_a, credit_b, specific_a, specific_b, shared = _overlap(a, b, d)
     specific_credit = min(specific_a, specific_b)
-    if credit_a <= 0 and a.family != "group":
+    if credit_a <= 0 and not same_platform:
         return None
     cover_a = min(1.0, credit_a / a.weight) if a.weight else 0.0
     cover_b = min(1.0, credit_b / b.weight) if b.weight else 0.0
     lo, hi = min(cover_a, cover_b), max(cover_a, cover_b)
-    same_owner = _same_owner(a, b)
     name_sim = _dice(a.name_grams, b.name_grams)
     audience_clash = bool(a.audience and b.audience and not (a.audience & b.audience))
     evidence: list[str] = []
     relation: Relation | None = None
 
-    if a.family == "group":
-        # REG-14: a duplicate group does the same work (topic) for the same people in the same place.
-        if audience_clash or (a.level and b.level and a.level != b.level):
-            return None
-        if _deepest(a.region) >= 0 and _deepest(b.region) >= 0 and _deepest(a.region) != _deepest(b.region):
-            return None  # a county group and a township group are different groups
-        if a.members is not None and b.members is not None:
-            inter = len(a.members & b.members)
-            union = len(a.members | b.members) or 1
-            if inter / union >= GROUP_MEMBER_JACCARD:
-                relation = "duplicate"
-                evidence.append(f"成员重合{inter / union:.0%}")
-        if relation is None and a.topics and b.topics:
-            same_topic = a.topics & b.topics or {d.family(t) for t in a.topics} & {d.family(t) for t in b.topics}
-            if not same_topic:
-                return None
+    if specific_credit <= 0:
+        # Generic functions only (two accounts both publishing news) never make a duplicate by themselves: only
+        # two accounts of one unit are (国办发〔2018〕123号, REG-10: one account per unit per platform) — on one
+        # known platform whatever their wording, when both only publish; else when their functions overlap.
+        publish_only = not (a.specific or a.texts or b.specific or b.texts)
+        if accounts and same_owner and not audience_clash and (
+            (same_platform and publish_only) or lo >= DUPLICATE_OVERLAP
+        ):
             relation = "duplicate"
-            evidence.append("同一事项")
-            names = [d.display_name(t) for t in sorted(a.topics & b.topics) or sorted(a.topics)]
-            shared = names + [x for x in shared if x not in names]
-        elif relation is None and specific_credit > 0 and lo >= DUPLICATE_OVERLAP:
-            relation = "duplicate"
-    elif specific_credit <= 0:
-        # Generic functions only (two accounts both publishing news): a duplicate only within one unit
-        # (国办发〔2018〕123号: one account per unit per platform).
-        if same_owner and a.kind == b.kind and lo >= DUPLICATE_OVERLAP and not audience_clash:
-            relation = "duplicate"
-            evidence.append("同一单位同类账号")
+            evidence.append("同一单位同一平台账号" if same_platform else "同一单位同类账号")
     elif lo >= DUPLICATE_OVERLAP:
         relation = "duplicate"
-    elif hi >= MODULE_CONTAINMENT and specific_credit > 0:
+    elif hi >= MODULE_CONTAINMENT:
         small, big, small_specific = (a, b, specific_a) if cover_a >= cover_b else (b, a, specific_b)
         small_total = sum(w for c, w in small.items.items() if c in small.specific) + len(small.texts)
         enough = small_specific >= min(MODULE_MIN_SHARED, small_total)
@@ -909,16 +1081,17 @@ def compare(a: Profile, b: Profile, d: FunctionDictionary | None = None) -> Pair
         named_inside = not small.topics or any(t in big.items or d.family(t) in big_families for t in small.topics)
         if enough and big.kind in EMBEDDABLE_HOSTS and small.weight <= big.weight and named_inside and not (
             small.family == "service" and big.family == "account"
-        ):
+        ) and small is not upper:  # a city's tool is not embedded in a county's app: the upper one is the host
             relation = "module_of" if small is a else "contains"
-    if relation is None and a.family != "group" and specific_credit > 0 and lo >= BORDERLINE_OVERLAP and (
+    # A similar name is a second sign only within one place: across levels names follow a pattern (平安X, X政务服务).
+    if relation is None and specific_credit > 0 and lo >= BORDERLINE_OVERLAP and upper is None and (
         name_sim >= NAME_EVIDENCE
     ) and not audience_clash:
         relation = "duplicate"
         evidence.append("名称相近")
     if relation is None:
         return None
-    if same_owner and "同一单位" not in evidence:
+    if same_owner and not any(e.startswith("同一单位") for e in evidence):
         evidence.append("同一单位")
     if name_sim >= NAME_EVIDENCE and "名称相近" not in evidence:
         evidence.append("名称相近")
@@ -950,6 +1123,7 @@ class Cluster:
     shared_functions: tuple[str, ...]
     reason: str
     pairs: tuple[tuple[str, str, str, float], ...] = field(default=(), compare=False)  # (a, b, relation, score)
+    anchor: str = field(default="", compare=False)  # the tool to keep: the others duplicate it or are its modules
 
     def to_dict(self) -> dict[str, Any]:
         return {"ids": list(self.ids), "shared_functions": list(self.shared_functions), "reason": self.reason}
@@ -963,9 +1137,18 @@ def _pair_reason(r: PairResult, a: Profile, b: Profile) -> str:
     shared = "、".join(r.shared[:6]) or "无"
     evidence = list(r.evidence)
     if a.family == "group":
-        how = "、".join(e for e in evidence if e.startswith("成员重合")) or "同一事项"
-        text = f"{_label(a)}与{_label(b)}为同一地方{how}的重复工作群，应合并或解散其一（REG-14）"
-        evidence = [e for e in evidence if e != "同一事项" and not e.startswith("成员重合")]
+        if "同一单位同一对象" in evidence:
+            who = a.audience_text or b.audience_text or "同一人员"
+            text = f"{_label(a)}与{_label(b)}为同一单位面向同一对象（{who}）的重复常设工作群，应合并（REG-13/REG-14）"
+        else:
+            how = "、".join(e for e in evidence if e.startswith("成员重合")) or "同一事项"
+            text = f"{_label(a)}与{_label(b)}为同一地方{how}的重复工作群，应合并或解散其一（REG-14）"
+        evidence = [e for e in evidence if e not in ("同一事项", "同一单位同一对象", "同一单位")
+                    and not e.startswith("成员重合")] + (["同一单位"] if r.same_owner else [])
+    elif "同一单位同一平台账号" in evidence:
+        text = (f"{_label(a)}与{_label(b)}为同一单位在同一平台（{a.platform}）开设的账号，均只发布信息，应整合为一个"
+                f"（REG-10：原则上一个单位在同一平台只开设一个账号）")
+        evidence = [e for e in evidence if e not in ("同一单位同一平台账号", "同一单位")]
     elif r.relation == "duplicate":
         text = (f"{_label(a)}与{_label(b)}功能重复：声明功能分别有{r.cover_a:.0%}、{r.cover_b:.0%}相互重合"
                 f"（APP-09：重合≥{DUPLICATE_OVERLAP:.0%}应整合）")
@@ -1052,9 +1235,9 @@ class DuplicateIndex:
     """Registered tools indexed for duplicate checks: one filing (`query`) or all pairs (`all_pairs`).
 
     Candidates come from two indexes, both blocked by region:
-    - an inverted index over canonical functions (and a work group's topic, and the owner unit of a tool
-      with generic functions only), read through each tool's rarest keys (prefix filtering: a tool that
-      holds ≥60% of another's functions holds one of its rarest ones);
+    - an inverted index over canonical functions (a work group's topics and owner, a public account's owner),
+      read through each tool's rarest keys (weighted prefix filtering: a tool that holds ≥50% of another's
+      function weight holds one of its rarest ones);
     - MinHash LSH (datasketch) over canonical ids plus character 2/3-grams of unmapped function texts,
       for the tools that have such texts: reworded functions the dictionary does not know.
     """
@@ -1065,8 +1248,9 @@ class DuplicateIndex:
         self.profiles: list[Profile] = [build_profile(t, i, self.dictionary) for i, t in enumerate(self.tools)]
         self.gazetteer = learn_gazetteer(p.region for p in self.profiles)
         self.defaults = registry_defaults([complete_region(p.region, self.gazetteer) for p in self.profiles])
+        self._owner_places = {(d, p.region[d]) for p in self.profiles if (d := _deepest(p.region)) >= 0}
         for p in self.profiles:
-            p.region = apply_defaults(complete_region(p.region, self.gazetteer), self.defaults)
+            self._complete(p)
         self._by_id = {p.id: p.index for p in self.profiles}
         # "#" blocks are built only for the places that some tool without a province starts from.
         self._tops: set[tuple[int, str]] = {t for t in map(_top, (p.region for p in self.profiles)) if t}
@@ -1086,8 +1270,8 @@ class DuplicateIndex:
         return len(self.profiles)
 
     def _band_keys(self, p: Profile) -> tuple[bytes, ...]:
-        if not p.texts:
-            return ()  # canonical ids alone are found exactly by the inverted index
+        if not p.texts or p.family == "group":
+            return ()  # canonical ids alone are found exactly by the inverted index; groups go by topic and owner
         found = self._band_cache.get(p.tokens)
         if found is None:
             raw = minhash_of(p.tokens).hashvalues.tobytes()
@@ -1108,23 +1292,32 @@ class DuplicateIndex:
                 postings[(key, b)].append(index)
 
     def _posting_keys(self, p: Profile) -> list[str]:
-        """Specific functions; a work group's topic family; the owner unit of a generic-only tool."""
+        """Specific functions; a work group's topics (by family) and owner; the owner of a publishing account."""
+        if p.family == "group":  # compare() decides groups by topic, owner and members, never by functions
+            keys = sorted({"~" + self.dictionary.family(t) for t in p.topics})
+            if p.owner_key:
+                keys.append("@" + p.owner_key)
+            return keys
         keys = sorted(p.specific)
-        if p.family == "group":
-            keys.extend("~" + self.dictionary.family(t) for t in sorted(p.topics))
-        if not p.specific and p.unit:
-            keys.append("@" + p.unit)  # two accounts of one unit that only publish news
+        if p.kind == "public_account" and p.owner_key:
+            keys.append("@" + p.owner_key)  # two accounts of one unit (REG-10), whatever they publish
         return keys
 
     def _prefix(self, p: Profile, keys: list[str], full: bool) -> list[str]:
-        """p's rarest keys: a tool that covers ≥60% of p's functions holds at least one of them."""
+        """p's rarest keys: a tool that covers enough of p's weight to be accepted (≥50%, the borderline) holds at
+        least one of them. Weighted: the most common keys are left out only while what they weigh, with p's
+        generic functions and unmapped texts, stays below that share (两项都映射到工会服务 weighs two)."""
         specific = sorted((k for k in keys if k in p.specific), key=lambda c: (self._df[c], c))
         other = [k for k in keys if k not in p.specific]
         if full:
             return other + specific
-        n = len(specific)
-        keep = n - math.ceil(MODULE_CONTAINMENT * n) + 1
-        return other + specific[:max(1, keep)]
+        bound = min(BORDERLINE_OVERLAP, DUPLICATE_OVERLAP, MODULE_CONTAINMENT) * p.weight
+        left_out = p.weight - sum(p.items[c] for c in specific)  # generic functions and texts
+        keep = len(specific)
+        while keep > 1 and left_out + p.items[specific[keep - 1]] < bound - 1e-9:
+            keep -= 1
+            left_out += p.items[specific[keep]]
+        return other + specific[:keep]
 
     def candidates(self, p: Profile, full_prefix: bool = True,
                    limit: int = MAX_CANDIDATES) -> tuple[list[int], set[int]]:
@@ -1157,9 +1350,18 @@ class DuplicateIndex:
         profiles = self.profiles
         return sorted(sorted(hits, key=lambda i: (-hits[i], profiles[i].id))[:limit]), band_hits
 
+    def _complete(self, p: Profile) -> None:
+        p.region = apply_defaults(complete_region(p.region, self.gazetteer), self.defaults)
+        if p.family == "group":
+            deepest = _deepest(p.name_region)
+            # a place named in a group's name counts only when some owner in the registry is that place (大桥驻村
+            #帮扶群 names no village 大桥驻)
+            if deepest >= 0 and (deepest, p.name_region[deepest]) in self._owner_places:
+                p.region = _group_place(p.region, complete_region(p.name_region, self.gazetteer))
+
     def _completed(self, tool: Tool) -> Profile:
         p = build_profile(tool, len(self.profiles), self.dictionary)
-        p.region = apply_defaults(complete_region(p.region, self.gazetteer), self.defaults)
+        self._complete(p)
         return p
 
     def query(self, tool: Tool, k: int = 5) -> list[Match]:
@@ -1220,7 +1422,7 @@ class DuplicateIndex:
 
     def clusters(self, pairs: Sequence[PairResult] | None = None, workers: int = 1) -> list[Cluster]:
         pairs = self.all_pairs(workers) if pairs is None else pairs
-        return _components(self.profiles, pairs)
+        return _stars(self.profiles, pairs)
 
 
 _FORK_INDEX: DuplicateIndex | None = None
@@ -1231,46 +1433,94 @@ def _pairs_in_child(indices: range) -> list[PairResult]:
     return _FORK_INDEX.pairs_for(indices)
 
 
-def _components(profiles: Sequence[Profile], pairs: Sequence[PairResult]) -> list[Cluster]:
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+def _anchors_of(pairs: Sequence[PairResult]) -> dict[int, dict[int, PairResult]]:
+    """Who can anchor whom: either side of a duplicate, the host of a module (never the module its host)."""
+    out: dict[int, dict[int, PairResult]] = defaultdict(dict)
     for r in pairs:
-        ra, rb = find(r.a), find(r.b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, list[PairResult]] = defaultdict(list)
+        if r.relation != "module_of":
+            out[r.a][r.b] = r
+        if r.relation != "contains":
+            out[r.b][r.a] = r
+    return out
+
+
+def _stars(profiles: Sequence[Profile], pairs: Sequence[PairResult]) -> list[Cluster]:
+    """Clusters as stars: an anchor (the tool to keep) and the tools that duplicate it or could be its modules.
+
+    Connected components chain unrelated tools through intermediaries (A like B, B like C, … 169 tools); an
+    office can act on a star: keep the anchor, merge or embed the rest. Greedily, the tool that anchors the most
+    still unassigned tools goes first (ties: the higher level, a standing rather than a temporary group, the more
+    functions, the earlier launched, the smaller id), takes them, and leaves; a tool whose partners are all taken
+    stays out. Every member is a duplicate or a module of the anchor; other accepted pairs between members are
+    kept in Cluster.pairs.
+    """
+    out = _anchors_of(pairs)
+    into: dict[int, list[int]] = defaultdict(list)
+    for n, targets in out.items():
+        for m in targets:
+            into[m].append(n)
+    degree = {n: len(t) for n, t in out.items()}
+
+    def rank(n: int) -> tuple[int, int, bool, float, int, str, int]:
+        p = profiles[n]
+        depth = _deepest(p.region)
+        return (-degree[n], depth if depth >= 0 else 9, p.temporary, -p.weight, p.launched or 10**7, p.id, n)
+
+    heap = [rank(n) for n in out]
+    heapq.heapify(heap)
+    taken: set[int] = set()
+    touching: dict[int, list[PairResult]] = defaultdict(list)
     for r in pairs:
-        groups[find(r.a)].append(r)
+        touching[r.a].append(r)
     clusters: list[Cluster] = []
-    for group in groups.values():
-        members = sorted({profiles[i].id for r in group for i in (r.a, r.b)})
-        counts: Counter[str] = Counter()
-        first_seen: dict[str, int] = {}
-        for r in group:
-            for name in r.shared:
-                counts[name] += 1
-                first_seen.setdefault(name, len(first_seen))
-        shared = tuple(sorted(counts, key=lambda s: (-counts[s], s)))
-        strongest = sorted(group, key=lambda r: (-r.score, profiles[r.a].id, profiles[r.b].id))
-        lines = [_pair_reason(r, profiles[r.a], profiles[r.b]) for r in strongest[:3]]
-        more = f"（另有{len(group) - 3}对相互重复）" if len(group) > 3 else ""
-        head = f"{len(members)}个工具功能重叠，建议整合或嵌入：" if len(members) > 2 else ""
-        pairs_out = tuple((profiles[r.a].id, profiles[r.b].id, r.relation, r.score) for r in strongest)
-        clusters.append(Cluster(tuple(members), shared, head + "；".join(lines) + more, pairs_out))
+    while heap:
+        entry = heapq.heappop(heap)
+        n = entry[-1]
+        if n in taken or -entry[0] != degree[n]:
+            continue  # stale entry
+        if degree[n] <= 0:
+            break
+        members = sorted((m for m in out[n] if m not in taken), key=lambda m: profiles[m].id)
+        star = [n, *members]
+        for m in star:
+            taken.add(m)
+            for k in into[m]:
+                if k not in taken:
+                    degree[k] -= 1
+                    heapq.heappush(heap, rank(k))
+        inside = set(star)
+        within = [r for m in star for r in touching[m] if r.b in inside]
+        clusters.append(_cluster(profiles, n, [out[n][m] for m in members], within))
     clusters.sort(key=lambda c: c.ids)
     return clusters
 
 
+def _cluster(profiles: Sequence[Profile], anchor: int, spokes: list[PairResult],
+             within: list[PairResult]) -> Cluster:
+    a = profiles[anchor]
+    members = sorted({profiles[i].id for r in spokes for i in (r.a, r.b)})
+    counts: Counter[str] = Counter()
+    for r in spokes:
+        counts.update(r.shared)
+    shared = tuple(sorted(counts, key=lambda s: (-counts[s], s)))
+    strongest = sorted(spokes, key=lambda r: (-r.score, profiles[r.a].id, profiles[r.b].id))
+    lines = [_pair_reason(r, profiles[r.a], profiles[r.b]) for r in strongest[:3]]
+    more = f"（另有{len(spokes) - 3}个工具与其重复）" if len(spokes) > 3 else ""
+    if a.family == "group":
+        head = (f"{len(members)}个工作群与{_label(a)}重复，建议保留{_label(a)}，其余合并或解散："
+                if len(members) > 2 else f"建议保留{_label(a)}，合并另一群：")
+    elif len(members) > 2:
+        head = f"{len(members)}个工具与{_label(a)}重复或可作为其模块，建议以{_label(a)}为主体，其余整合或嵌入其中："
+    else:
+        head = f"建议以{_label(a)}为主体整合："
+    pairs_out = tuple((profiles[r.a].id, profiles[r.b].id, r.relation, r.score)
+                      for r in sorted(within, key=lambda r: (-r.score, profiles[r.a].id, profiles[r.b].id)))
+    return Cluster(tuple(members), shared, head + "；".join(lines) + more, pairs_out, anchor=a.id)
+
+
 def find_clusters(tools: Iterable[Tool], workers: int = 1,
                   dictionary: FunctionDictionary | None = None) -> list[Cluster]:
-    """All DUPLICATE_TOOL clusters of a registry (connected components of accepted pairs)."""
+    """All DUPLICATE_TOOL clusters of a registry: stars of accepted pairs around the tool to keep."""
     return DuplicateIndex(tools, dictionary).clusters(workers=workers)
 
 
