@@ -183,7 +183,7 @@ def train(data: str, out: Path | None) -> None:
     model, cv = train_model(examples, detector, out or DEFAULT_MODEL, source=Path(data).name)
     console = Console()
     console.print(f"trained on {len(examples)} messages → {out or DEFAULT_MODEL} ({model.version})")
-    console.print(f"5-fold CV on the train split: C={cv.c} thresholds={cv.threshold}/{cv.threshold_model_only} "
+    console.print(f"5-fold CV on the train split: C={cv.c} thresholds code/demand={cv.threshold}/{cv.threshold_demand} "
                   f"macro-F1={cv.macro_f1:.3f} "
                   f"hard-negative FP={cv.hard_negative_fp:.3f}")
     for code, f1 in cv.per_code_f1.items():

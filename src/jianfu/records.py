@@ -52,6 +52,7 @@ class Explanation:
     score_context_improvement: float = 0.0
     suppressed_by: str | None = None
     model_score: float | None = None
+    demand_score: float | None = None  # the model's P(the message is a demand at all)
     model_features: list[str] = field(default_factory=list)
     deadline: str | None = None
     ruleset: str | None = None
@@ -65,6 +66,7 @@ class Explanation:
             "score_context_improvement": self.score_context_improvement,
             "suppressed_by": self.suppressed_by,
             "model_score": self.model_score,
+            "demand_score": self.demand_score,
             "model_features": self.model_features,
             "deadline": self.deadline,
             "ruleset": self.ruleset,

@@ -51,6 +51,8 @@ def explain_text(text: str, at: str | None, settings: Settings, console: Console
                     parts.append(f"语境词 {e.context_word} +{e.score_context_improvement:.2f}")
                 if e.model_score is not None:
                     parts.append(f"模型 {e.model_score:.2f}")
+                if e.demand_score is not None:
+                    parts.append(f"要求概率 {e.demand_score:.2f}")
                 if e.model_features:
                     parts.append("特征 " + "/".join(e.model_features))
                 if e.suppressed_by:

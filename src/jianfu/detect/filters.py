@@ -92,8 +92,13 @@ def is_negated(view: MatchView, spec: SuppressSpec, lex: Lexicons) -> str | None
 def is_cancellation(view: MatchView, spec: SuppressSpec, lex: Lexicons) -> str | None:
     """The sentence cancels or stops the demand (取消/停止/不再...), wherever the word stands."""
     lo, hi = view.scope(spec.scope)
-    word = view.hits(lex.cancellation, lo, hi) or view.hits(spec.words, lo, hi)
-    return f"cancellation '{word}'" if word else None
+    wanted = word_set(lex.cancellation) | word_set(spec.words)
+    for word, positions in view.words.items():
+        if word in wanted:
+            for pos in positions:
+                if lo <= pos < hi and not _excused(view, pos, lex.negation_exceptions):
+                    return f"cancellation '{word}'"
+    return None
 
 
 def is_quoted_demand(view: MatchView, spec: SuppressSpec, lex: Lexicons) -> str | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from jianfu.config import Settings
 from jianfu.detect.engine import RuleMatch, RuleSet, Scan
 from jianfu.detect.filters import CHECKS, CheckInput
-from jianfu.detect.model import DEFAULT_MODEL, MessageModel, decide, dense_features
+from jianfu.detect.model import DEFAULT_MODEL, MessageModel, ModelScores, decide, dense_features
 from jianfu.evaluate.burden import burden_minutes
 from jianfu.normalise.calendar import WorkCalendar, parse_deadline
 from jianfu.normalise.text import Normalised, normalise
@@ -69,7 +69,7 @@ class MessageDetector:
         # depends only on the text and the outcomes of the time checks, so it is cached on exactly
         # those; a bounded dict, cleared when full, keeps worker memory flat.
         self._norms: dict[str, Normalised] = {}
-        self._scans: dict[tuple[object, ...], tuple[Scan, dict[Code, float] | None]] = {}
+        self._scans: dict[tuple[object, ...], tuple[Scan, ModelScores | None]] = {}
         self._decisions: dict[int, tuple[Scan, list[Candidate]]] = {}  # by id(scan), the scan kept alive
 
     @classmethod
@@ -93,7 +93,7 @@ class MessageDetector:
         """Normalise, time and rule-scan a message: everything before the decision."""
         return self._text_level(message)[0]
 
-    def _text_level(self, message: Message) -> tuple[Analysis, dict[Code, float] | None]:
+    def _text_level(self, message: Message) -> tuple[Analysis, ModelScores | None]:
         """analyse() plus the model's scores, served from the cache when text and time outcomes repeat."""
         sent_at = message.sent_at
         norm = self._norms.get(message.text)
@@ -148,12 +148,12 @@ class MessageDetector:
             suppressed=suppressed,
         )
 
-    def _decide(self, scan: Scan, probs: dict[Code, float] | None, text: str,
+    def _decide(self, scan: Scan, probs: ModelScores | None, text: str,
                 explain: bool) -> tuple[list[Candidate], list[Candidate]]:
         """Rules and model combined per code (model.decide): the candidates kept and those dropped."""
         thresholds = self.model.thresholds if self.model is not None else None
         if thresholds is not None and self.settings.model_threshold is not None:
-            thresholds = (self.settings.model_threshold, max(self.settings.model_threshold, thresholds[1]))
+            thresholds = (self.settings.model_threshold, thresholds[1])
         kept: list[Candidate] = []
         dropped: list[Candidate] = []
         by_code: dict[Code, list[RuleMatch]] = {}
@@ -161,33 +161,35 @@ class MessageDetector:
             by_code.setdefault(match.rule.code, []).append(match)
         codes = MESSAGE_CODES if probs is not None else by_code
         for code in codes:
-            p = probs.get(code) if probs is not None else None
+            p = probs.codes.get(code) if probs is not None else None
             matches = by_code.get(code, [])
             live = [m for m in matches if m.suppressed_by is None]
             best = max(live, key=lambda m: m.score) if live else None
             accepted = decide(best.score if best else None, bool(matches) and not live, p,
-                              self.settings.finding_threshold, thresholds)
+                              probs.demand if probs is not None else None, self.settings.finding_threshold,
+                              thresholds)
             for m in matches:
                 m.explanation.model_score = p
+                m.explanation.demand_score = probs.demand if probs is not None else None
                 m.explanation.model = self.model.version if self.model else None
             if best is not None:
                 cand = Candidate(code, best.rule.spec.id, best.rule.spec.policy, best.rule.severity, best.start,
                                  best.end, p if p is not None else best.score, best.explanation)
                 (kept if accepted else dropped).append(cand)
             elif accepted:
-                cand = self._model_candidate(scan, text, code, p or 0.0)
+                cand = self._model_candidate(scan, text, code, p or 0.0, probs.demand if probs else None)
                 (dropped if cand.explanation.suppressed_by else kept).append(cand)
             if explain:
                 dropped.extend(Candidate(code, m.rule.spec.id, m.rule.spec.policy, m.rule.severity, m.start,
                                          m.end, m.score, m.explanation) for m in matches if m is not best)
         return kept, dropped
 
-    def _model_candidate(self, scan: Scan, text: str, code: Code, p: float) -> Candidate:
+    def _model_candidate(self, scan: Scan, text: str, code: Code, p: float, demand: float | None) -> Candidate:
         assert self.model is not None
         clauses, _ = scan.spans()
         ev = self.model.evidence(text, code, clauses)
-        explanation = Explanation(model_score=p, model_features=ev.features, model=self.model.version,
-                                  ruleset=self.rules.version)
+        explanation = Explanation(model_score=p, demand_score=demand, model_features=ev.features,
+                                  model=self.model.version, ruleset=self.rules.version)
         # The model's evidence obeys the same explicit filters as a rule's match.
         explanation.suppressed_by = self.rules.refute_span(scan, code, ev.start, ev.end)
         return Candidate(code, MODEL_RULE_PREFIX + code.lower(), MODEL_POLICY[code], MESSAGE_SEVERITY[code],

@@ -1,11 +1,17 @@
 """The small offline classifier, stacked on the rules.
 
-Features: binary, L2-normalised character 2/3-grams of the normalised text, plus the rule engine's
-outcomes for the message (each code's best rule score, whether a filter refuted a match, and the
-message-level signals: negation, cancellation, discussion, question, reply, deadline, off hours).
-One logistic regression per code. Training (`jianfu train`, detect/train.py) uses scikit-learn with
-5-fold cross-validation on the train split to pick C and the decision threshold; the shipped artefact
-is a plain `.npz` so inference needs only numpy.
+Features: binary character 1–4-grams and word uni/bigrams (rjieba segmentation, its dictionary ships
+in the wheel) of the normalised text, each family L2-normalised, plus the rule engine's outcomes for
+the message (each code's best rule score, whether a filter refuted a match, and the message-level
+signals: negation, cancellation, discussion, question, reply, deadline, off hours).
+
+Two kinds of logistic regression share those features: one per code ("which demand is this?") and
+one demand gate ("does this message make or enforce a demand at all?"). The gate is trained on every
+message, so what tells a demand from a look-alike (a cancellation, a report about another county, a
+question about a rule) is learned once from all hard negatives instead of eight times from a few each.
+Training (`jianfu train`, detect/train.py) uses scikit-learn with 5-fold cross-validation on the train
+split to pick C and both thresholds; the shipped artefact is a plain `.npz` so inference needs only
+numpy and rjieba.
 
 How rules and model meet is decided in one place, `decide()`.
 """
@@ -16,9 +22,11 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
+import rjieba
 
 from jianfu.detect.engine import Scan
 from jianfu.detect.filters import (
@@ -35,7 +43,8 @@ from jianfu.taxonomy import MESSAGE_CODES, Code
 
 MODEL_DIR = Path(__file__).parent / "model"
 DEFAULT_MODEL = MODEL_DIR / "messages.npz"
-NGRAM_SIZES = (2, 3)
+NGRAM_SIZES = (1, 2, 3, 4)
+WORD_PREFIX = "w:"  # word features share the vocabulary with character n-grams, kept apart by this prefix
 _DIGITS = re.compile(r"\d+")
 _WHOLE = SuppressSpec(filter="message", scope="message")
 
@@ -48,12 +57,22 @@ DENSE_FEATURES: tuple[str, ...] = (
 
 
 def featurise(text: str) -> list[str]:
-    """Character n-grams of the normalised text, digits folded to 0 so '10分钟' ~ '30分钟'."""
+    """Character n-grams and prefixed word uni/bigrams of the normalised text.
+
+    Digits are folded to 0 first so '10分钟' ~ '30分钟'.
+    """
     folded = _DIGITS.sub("0", text)
     grams: list[str] = []
     for n in NGRAM_SIZES:
         grams.extend(folded[i:i + n] for i in range(len(folded) - n + 1))
+    words = [w for w in rjieba.cut(folded) if not w.isspace()]
+    grams.extend(WORD_PREFIX + w for w in words)
+    grams.extend(f"{WORD_PREFIX}{a}_{b}" for a, b in pairwise(words))
     return grams
+
+
+def is_word_feature(gram: str) -> bool:
+    return gram.startswith(WORD_PREFIX) and len(gram) > len(WORD_PREFIX)
 
 
 def dense_features(scan: Scan, lexicons: Lexicons, checks: CheckInput) -> list[float]:
@@ -89,22 +108,30 @@ def dense_features(scan: Scan, lexicons: Lexicons, checks: CheckInput) -> list[f
     ]
 
 
-def decide(rule_score: float | None, rule_refuted: bool, model_score: float | None, finding_threshold: float,
-           thresholds: tuple[float, float] | None) -> bool:
+@dataclass(frozen=True, slots=True)
+class ModelScores:
+    """The model's view of one message: P(code) for each code and P(the message is a demand)."""
+
+    codes: dict[Code, float]
+    demand: float
+
+
+def decide(rule_score: float | None, rule_refuted: bool, model_score: float | None, demand_score: float | None,
+           finding_threshold: float, thresholds: tuple[float, float] | None) -> bool:
     """The one documented way rules and model meet.
 
     - A match that a filter refuted (negation, cancellation, quotation, exemption...) stays refuted:
       filters are explicit knowledge and the model may not overrule them.
-    - With a model, its probability decides. It has seen the rule outcomes as features and the text
-      around them, so it can accept indirect wording and reject a keyword used harmlessly. The bar is
-      `thresholds[0]` when a rule matched and the higher `thresholds[1]` when only the model speaks;
-      both are chosen by cross-validation on the train split (detect/train.py).
+    - With a model, its probabilities decide: the code's probability must reach `thresholds[0]` and
+      the demand gate's `thresholds[1]`. The model has seen the rule outcomes as features and the text
+      around them, so it can accept indirect wording and reject a keyword used harmlessly. Both bars
+      are chosen by cross-validation on the train split (detect/train.py).
     - Without a model, an unrefuted rule score at or above the finding threshold decides.
     """
     if rule_refuted:
         return False
-    if model_score is not None and thresholds is not None:
-        return model_score >= (thresholds[0] if rule_score is not None else thresholds[1])
+    if model_score is not None and demand_score is not None and thresholds is not None:
+        return model_score >= thresholds[0] and demand_score >= thresholds[1]
     return rule_score is not None and rule_score >= finding_threshold
 
 
@@ -116,17 +143,23 @@ class ModelEvidence:
 
 
 class MessageModel:
-    """Linear one-vs-rest scores over n-grams plus the rule engine's dense features."""
+    """Linear one-vs-rest scores over n-grams plus the rule engine's dense features.
+
+    Weight columns are the codes in `codes` order, then the demand gate.
+    """
 
     def __init__(self, vocabulary: list[str], weights: np.ndarray, dense_weights: np.ndarray, bias: np.ndarray,
                  codes: list[Code], thresholds: tuple[float, float], version: str = "") -> None:
+        if weights.shape[1] != len(codes) + 1:
+            raise ValueError("model weights need one column per code plus the demand gate")
         self.index = {gram: i for i, gram in enumerate(vocabulary)}
         self.vocabulary = vocabulary
+        self.is_word = np.array([is_word_feature(g) for g in vocabulary], dtype=bool)
         self.weights = weights.astype(np.float32)
         self.dense_weights = dense_weights.astype(np.float32)
         self.bias = bias.astype(np.float32)
         self.codes = codes
-        self.thresholds = thresholds  # (with a rule match, model alone)
+        self.thresholds = thresholds  # (code, demand gate)
         self.version = version
 
     @classmethod
@@ -136,31 +169,38 @@ class MessageModel:
             meta = json.loads(str(data["meta"]))
             if list(meta["dense_features"]) != list(DENSE_FEATURES):
                 raise ValueError(f"{path}: model was trained with other dense features; run `jianfu train`")
-            thresholds = (float(meta["threshold"]), float(meta["threshold_model_only"]))
+            if "threshold_demand" not in meta:
+                raise ValueError(f"{path}: model predates the demand gate; run `jianfu train`")
+            thresholds = (float(meta["threshold"]), float(meta["threshold_demand"]))
             return cls([str(g) for g in data["vocabulary"]], data["weights"], data["dense_weights"], data["bias"],
                        [Code(c) for c in meta["codes"]], thresholds, "sha256:" + hashlib.sha256(raw).hexdigest()[:16])
 
     def save(self, path: str | Path, meta: dict[str, object]) -> None:
         meta = {**meta, "codes": [str(c) for c in self.codes], "ngram_sizes": list(NGRAM_SIZES),
                 "dense_features": list(DENSE_FEATURES), "threshold": self.thresholds[0],
-                "threshold_model_only": self.thresholds[1]}
+                "threshold_demand": self.thresholds[1]}
         np.savez_compressed(path, vocabulary=np.array(self.vocabulary, dtype=str), weights=self.weights,
                             dense_weights=self.dense_weights, bias=self.bias,
                             meta=np.array(json.dumps(meta, ensure_ascii=False)))
 
     def ids(self, text: str) -> list[int]:
-        """Vocabulary ids of the text's n-grams."""
+        """Vocabulary ids of the text's n-grams and words."""
         found = set(map(self.index.get, featurise(text)))
         found.discard(None)
         return sorted(found)  # type: ignore[arg-type]
 
-    def predict(self, text: str, dense: list[float]) -> dict[Code, float]:
-        ids = self.ids(text)
+    def predict(self, text: str, dense: list[float]) -> ModelScores:
+        ids = np.array(self.ids(text), dtype=np.intp)
         logits = self.bias + np.asarray(dense, dtype=np.float32) @ self.dense_weights
-        if ids:
-            logits = logits + self.weights[ids].sum(axis=0) / np.sqrt(len(ids))
+        # Each feature family is L2-normalised on its own, as in training (train._matrix).
+        words = ids[self.is_word[ids]]
+        chars = ids[~self.is_word[ids]]
+        for family in (chars, words):
+            if len(family):
+                logits = logits + self.weights[family].sum(axis=0) / np.sqrt(len(family))
         probs = 1.0 / (1.0 + np.exp(-logits))
-        return {code: float(p) for code, p in zip(self.codes, probs, strict=True)}
+        return ModelScores({code: float(p) for code, p in zip(self.codes, probs[:-1], strict=True)},
+                           float(probs[-1]))
 
     def evidence(self, text: str, code: Code, spans: list[tuple[int, int]]) -> ModelEvidence:
         """The clause that contributes most to code's score, and its strongest n-grams."""
@@ -184,7 +224,8 @@ class MessageModel:
                 w = float(self.weights[idx, column])
                 if w <= 0:
                     continue
-                top.add((w, folded[i:i + n]))
+                if n > 1:  # single characters weigh in but explain nothing to a reader
+                    top.add((w, folded[i:i + n]))
                 for k, (lo, hi) in enumerate(spans):
                     if lo <= offsets[i] < hi:
                         per_span[k] += w

@@ -1,7 +1,8 @@
 """`jianfu train`: fit the stacked message model on the labelled train split (never on dev).
 
-C and the decision threshold are chosen by 5-fold cross-validation on the train split: the pair
-with the best macro-F1 whose hard-negative false-positive rate stays within the target (5%).
+C and the two decision thresholds (code, demand gate) are chosen by 5-fold cross-validation on the
+train split: the combination with the best macro-F1 whose hard-negative false-positive rate stays
+within the target (5%).
 """
 
 from __future__ import annotations
@@ -14,13 +15,20 @@ from pathlib import Path
 import numpy as np
 
 from jianfu.detect.messages import MessageDetector
-from jianfu.detect.model import DEFAULT_MODEL, DENSE_FEATURES, MessageModel, dense_features, featurise
+from jianfu.detect.model import (
+    DEFAULT_MODEL,
+    DENSE_FEATURES,
+    MessageModel,
+    dense_features,
+    featurise,
+    is_word_feature,
+)
 from jianfu.records import Message
 from jianfu.taxonomy import MESSAGE_CODES
 
 MIN_DF = 2
-C_GRID = (1.0, 2.0, 4.0, 8.0, 16.0)
-THRESHOLD_GRID = tuple(round(t, 2) for t in np.arange(0.3, 0.81, 0.05))
+C_GRID = (4.0, 8.0, 16.0)
+THRESHOLD_GRID = tuple(round(t, 2) for t in np.arange(0.2, 0.91, 0.05))
 FOLDS = 5
 HARD_NEGATIVE_FP_TARGET = 0.05
 SEED = 20261123
@@ -37,7 +45,7 @@ class Example:
 class CvReport:
     c: float
     threshold: float
-    threshold_model_only: float
+    threshold_demand: float
     macro_f1: float
     hard_negative_fp: float
     per_code_f1: dict[str, float]
@@ -49,11 +57,14 @@ def _matrix(texts: list[list[str]], dense: np.ndarray, vocabulary: list[str]):  
     index = {g: i for i, g in enumerate(vocabulary)}
     rows, cols, vals = [], [], []
     for r, grams in enumerate(texts):
-        ids = sorted({index[g] for g in grams if g in index})
-        if ids:
-            rows.extend([r] * len(ids))
-            cols.extend(ids)
-            vals.extend([1.0 / np.sqrt(len(ids))] * len(ids))
+        ids = {index[g] for g in grams if g in index}
+        words = sorted(i for i in ids if is_word_feature(vocabulary[i]))
+        chars = sorted(ids.difference(words))
+        for family in (chars, words):  # each family L2-normalised on its own, as MessageModel.predict does
+            if family:
+                rows.extend([r] * len(family))
+                cols.extend(family)
+                vals.extend([1.0 / np.sqrt(len(family))] * len(family))
     sparse = csr_matrix((vals, (rows, cols)), shape=(len(texts), len(vocabulary)), dtype=np.float64)
     return hstack([sparse, csr_matrix(dense)]).tocsr()
 
@@ -81,12 +92,15 @@ def _fit(x, y_all: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:  # ty
     return weights, bias
 
 
-def _predict(probs: np.ndarray, dense: np.ndarray, t_rule: float, t_alone: float) -> np.ndarray:
-    """The decisions `model.decide` makes, vectorised over the out-of-fold probabilities."""
-    n = probs.shape[1]
+def _predict(probs: np.ndarray, dense: np.ndarray, t_code: float, t_demand: float) -> np.ndarray:
+    """The decisions `model.decide` makes, vectorised over the out-of-fold probabilities.
+
+    `probs` has one column per code and the demand gate last.
+    """
+    n = probs.shape[1] - 1
     live = dense[:, :n] > 0
     refuted = (dense[:, n:2 * n] > 0) & ~live
-    return np.where(live, probs >= t_rule, (probs >= t_alone) & ~refuted)
+    return (probs[:, :n] >= t_code) & (probs[:, n:] >= t_demand) & ~refuted
 
 
 def _scores(pred: np.ndarray, y: np.ndarray, hard: np.ndarray) -> tuple[float, float, list[float]]:
@@ -112,7 +126,8 @@ def train_model(examples: list[Example], detector: MessageDetector, out: Path = 
         digest.update(ex.message.text.encode("utf-8"))
     dense = np.array(dense_rows, dtype=np.float64)
     codes = list(MESSAGE_CODES)
-    y = np.array([[1 if str(c) in ex.labels else 0 for c in codes] for ex in examples])
+    y_codes = np.array([[1 if str(c) in ex.labels else 0 for c in codes] for ex in examples])
+    y = np.hstack([y_codes, y_codes.any(axis=1, keepdims=True).astype(int)])  # the demand gate last
     hard = np.array([ex.hard_negative and not ex.labels for ex in examples])
 
     rng = np.random.default_rng(SEED)
@@ -129,17 +144,17 @@ def train_model(examples: list[Example], detector: MessageDetector, out: Path = 
     best: CvReport | None = None
     for c in C_GRID:
         for t in THRESHOLD_GRID:
-            for t_alone in (x for x in THRESHOLD_GRID if x >= t):
-                macro, hn, f1s = _scores(_predict(oof[c], dense, t, t_alone), y, hard)
+            for t_demand in THRESHOLD_GRID:
+                macro, hn, f1s = _scores(_predict(oof[c], dense, t, t_demand), y_codes, hard)
                 ok = hn <= HARD_NEGATIVE_FP_TARGET
-                report = CvReport(c, t, t_alone, macro, hn, {str(k): f for k, f in zip(codes, f1s, strict=True)})
+                report = CvReport(c, t, t_demand, macro, hn, {str(k): f for k, f in zip(codes, f1s, strict=True)})
                 if best is None or (ok, macro) > (best.hard_negative_fp <= HARD_NEGATIVE_FP_TARGET, best.macro_f1):
                     best = report
     assert best is not None
     vocab = _vocabulary(texts)
     w, b = _fit(_matrix(texts, dense, vocab), y, best.c)
     n_vocab = len(vocab)
-    model = MessageModel(vocab, w[:n_vocab], w[n_vocab:], b, codes, (best.threshold, best.threshold_model_only))
+    model = MessageModel(vocab, w[:n_vocab], w[n_vocab:], b, codes, (best.threshold, best.threshold_demand))
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out, {"train_sha256": digest.hexdigest()[:16], "train_size": len(examples), "source": source,
                      "min_df": MIN_DF, "C": best.c, "cv_folds": FOLDS, "cv_macro_f1": round(best.macro_f1, 4),
