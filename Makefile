@@ -1,6 +1,6 @@
 # The two commands of the README: `make run` (the main job) and `make test` (the test suite).
 # Both install what is missing first (scripts/bootstrap.sh), so a fresh machine needs nothing else.
-.PHONY: run test lint bootstrap eval bench train bench-duplicates
+.PHONY: run test lint bootstrap eval bench train bench-duplicates bench-activity
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -18,6 +18,7 @@ lint: bootstrap
 eval: bootstrap
 	.venv/bin/jianfu eval data/messages/dev.jsonl
 	.venv/bin/jianfu eval duplicates data/registry/duplicates/dev.jsonl
+	.venv/bin/jianfu eval activity data/activity/dev
 
 train: bootstrap
 	.venv/bin/jianfu train data/messages/train.jsonl
@@ -27,3 +28,6 @@ bench: bootstrap
 
 bench-duplicates: bootstrap
 	.venv/bin/python bench/bench_duplicates.py
+
+bench-activity: bootstrap
+	.venv/bin/python bench/bench_activity.py

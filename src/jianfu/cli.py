@@ -13,6 +13,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from jianfu.activity_cli import activity
 from jianfu.config import Settings
 from jianfu.errors import JianfuError
 from jianfu.registry_cli import registry
@@ -167,6 +168,22 @@ def eval_duplicates(data: tuple[str, ...], gold: str | None, errors: int) -> Non
         console.print(duplicates_quality_table(path, gold, show_errors=errors))
 
 
+@eval_group.command("activity")
+@click.argument("directories", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--errors", type=int, default=0, help="Print up to N misjudged tools with their reasons.")
+@config_option
+def eval_activity(directories: tuple[str, ...], errors: int, config: Path | None) -> None:
+    """Per-status precision, recall and F1 of activity health on labelled directories."""
+    from jianfu.evaluate.activity_quality import activity_quality_table, errors_table, evaluate_activity
+
+    console = Console()
+    for directory in directories:
+        result = evaluate_activity(directory, _settings(config))
+        console.print(activity_quality_table(result))
+        if errors:
+            console.print(errors_table(result, errors))
+
+
 @app.command()
 @click.argument("data", default=str(DATA_DIR / "messages" / "train.jsonl"),
                 type=click.Path(exists=True, dir_okay=False))
@@ -191,6 +208,7 @@ def train(data: str, out: Path | None) -> None:
 
 
 app.add_command(registry)
+app.add_command(activity)
 
 
 def main(argv: list[str] | None = None) -> int:

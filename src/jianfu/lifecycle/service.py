@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from jianfu.config import Settings
 from jianfu.detect import duplicates
 from jianfu.detect.registry_checks import CheckContext, CheckResult, Overlap, check_tool
-from jianfu.errors import InputError
+from jianfu.errors import InputError, NotFoundError
 from jianfu.lifecycle import LIVE, Status
 from jianfu.records import Tool, Unit
 from jianfu.store import registry as repo
@@ -173,6 +173,65 @@ class RegistryService:
         """Close a tool (关停注销 / 解散), or merge it into another when `into` is given."""
         target = Status.MERGED if into else Status.RETIRED
         return self.transition(tool_id, target, actor=actor, reason=reason, merged_into=into)
+
+    # --- activity health (评价反馈, 清理退出) -----------------------------------------------------
+
+    def import_activity(self, rows: Sequence[Any], logins: Sequence[tuple[str, datetime]] = ()) -> tuple[int, int, int]:
+        """Daily rows and login events into the store, in one transaction: (added, updated, logins added)."""
+        from jianfu.store import activity as act
+
+        with self.store.session() as s:
+            added, updated = act.import_activity(s, rows)
+            return added, updated, act.import_logins(s, list(logins))
+
+    def store_health(self, healths: Sequence[Any], *, actor: str) -> int:
+        from jianfu.store import activity as act
+
+        with self.store.session() as s:
+            return act.store_health(s, healths, actor=actor, now=self.now())
+
+    def assess_activity(self, as_of: date, *, actor: str, store: bool = True) -> tuple[list[Tool], dict[str, Any]]:
+        """Assess every registry tool from the stored activity; the statuses are stored too."""
+        from jianfu.detect.activity import assess_all, default_rules
+        from jianfu.ingest.activity import SeriesBuilder
+        from jianfu.normalise.calendar import WorkCalendar
+        from jianfu.store import activity as act
+
+        rules = default_rules()
+        builder = SeriesBuilder(as_of, rules.window_days)
+        tools = self.tools()
+        with self.store.session() as s:
+            act.load_series(s, builder)
+        healths = assess_all(tools, builder.series, as_of, rules, WorkCalendar(self.settings).is_working_day)
+        if store:
+            self.store_health(list(healths.values()), actor=actor)
+        return tools, healths
+
+    def health_list(self, statuses: Sequence[str] | None = None, limit: int | None = None) -> list[Any]:
+        from jianfu.store import activity as act
+
+        with self.store.session() as s:
+            return act.latest_health(s, statuses, limit)
+
+    def health_history(self, tool_id: str) -> list[Any]:
+        from jianfu.store import activity as act
+
+        with self.store.session() as s:
+            return act.health_history(s, tool_id)
+
+    def act_on_health(self, tool_id: str, target: str, *, actor: str, reason: str) -> Tool:
+        """Rectify or retire a tool on the strength of its latest assessment, attached to the audit entry."""
+        history = self.health_history(tool_id)
+        if not history:
+            raise NotFoundError(f"{tool_id} 尚无运行状况评估，请先运行 jianfu activity assess")
+        latest = history[0]
+        if latest.status == "HEALTHY":
+            raise InputError(f"{tool_id} 最近一次评估（{latest.as_of}）为正常，没有可依据的问题")
+        finding = {"health": {"status": latest.status, "as_of": latest.as_of.isoformat(), "rules": latest.rules,
+                              "reasons": latest.reasons}}
+        with self.store.session() as s:
+            return repo.transition(s, tool_id, Status(target), actor=actor, reason=reason, now=self.now(),
+                                   details=finding)
 
     # --- audit and duplicates ----------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -145,3 +146,45 @@ class AuditRow(Base):
     to_status: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ActivityDayRow(Base):
+    """One tool's figures for one day (contracts.md §3); NULL = figure missing, no row = day missing."""
+
+    __tablename__ = "activity_days"
+    __table_args__ = (UniqueConstraint("tool_id", "day", name="uq_activity_days_tool_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tool_id: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date] = mapped_column(Date)
+    active_users: Mapped[float | None] = mapped_column(Float)
+    new_posts: Mapped[float | None] = mapped_column(Float)
+    page_views: Mapped[float | None] = mapped_column(Float)
+    logins: Mapped[float | None] = mapped_column(Float)
+    interactions: Mapped[float | None] = mapped_column(Float)
+    replies_to_public: Mapped[float | None] = mapped_column(Float)
+
+
+class LoginEventRow(Base):
+    __tablename__ = "login_events"
+    __table_args__ = (UniqueConstraint("tool_id", "at", name="uq_login_events_tool_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tool_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class HealthRow(Base):
+    """An assessed activity status with its reasons; one per tool and assessment date."""
+
+    __tablename__ = "tool_health"
+    __table_args__ = (UniqueConstraint("tool_id", "as_of", name="uq_tool_health_tool_as_of"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tool_id: Mapped[str] = mapped_column(String(64))
+    as_of: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rules: Mapped[list[str]] = mapped_column(JSON, default=list)
+    assessed_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    assessed_by: Mapped[str] = mapped_column(String(100))

@@ -329,7 +329,7 @@ def _row_for_update(session: Session, tool_id: str, expected_version: int | None
 
 def transition(session: Session, tool_id: str, target: Status | str, *, actor: str, reason: str, now: datetime,
                merged_into: str | None = None, expected_version: int | None = None,
-               action: str = "transition") -> Tool:
+               action: str = "transition", details: dict[str, Any] | None = None) -> Tool:
     """Move a tool to another lifecycle state and write who, when and why to the audit log."""
     target = Status(target)
     if not reason.strip():
@@ -352,7 +352,8 @@ def transition(session: Session, tool_id: str, target: Status | str, *, actor: s
     row.updated_at = now
     session.add(AuditRow(tool_id=tool_id, at=now, actor=actor, action=action, from_status=current.value,
                          to_status=target.value, reason=reason,
-                         details={"merged_into": merged_into} if merged_into else None))
+                         details={**({"merged_into": merged_into} if merged_into else {}), **(details or {})}
+                         or None))
     _flush(session)
     return _records(session, [row])[0]
 
