@@ -15,35 +15,15 @@ from typing import Any
 
 import click
 import orjson
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from jianfu.cli_context import console as _console
+from jianfu.cli_context import service as _service
 from jianfu.config import Settings
 from jianfu.errors import InputError
 
 STATUS_STYLE = {"HEALTHY": "green", "ZOMBIE": "red", "EMPTY_SHELL": "magenta", "FORCED_USAGE_PATTERN": "yellow"}
-
-
-def _console(stderr: bool = False) -> Console:
-    obj = click.get_current_context().ensure_object(dict)
-    key = "err_console" if stderr else "console"
-    if key not in obj:
-        obj[key] = Console(stderr=stderr)
-    return obj[key]  # type: ignore[no-any-return]
-
-
-def _service(ctx: click.Context) -> Any:
-    from jianfu.lifecycle.service import RegistryService
-    from jianfu.store.db import default_url, open_store
-
-    obj = ctx.ensure_object(dict)
-    if "service" not in obj:
-        settings: Settings = obj["settings"]
-        store = open_store(default_url(settings))
-        ctx.call_on_close(store.dispose)
-        obj["service"] = RegistryService(store, settings)
-    return obj["service"]
 
 
 def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:

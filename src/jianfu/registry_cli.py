@@ -11,10 +11,11 @@ from typing import Any
 
 import click
 import orjson
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from jianfu.cli_context import console as _console
+from jianfu.cli_context import service as _service
 from jianfu.config import Settings
 from jianfu.errors import InputError
 from jianfu.lifecycle import STATUS_NAME, Status
@@ -25,28 +26,6 @@ LEVEL_NAME = {"province": "省级", "city": "市级", "county": "县级", "towns
 OUTCOME_MARK = {True: "[green]通过[/]", False: "[red]不通过[/]", None: "[yellow]待核实[/]"}
 
 
-
-def _console(stderr: bool = False) -> Console:
-    """One console per command run, made when it runs (so its width follows COLUMNS at that time)."""
-    obj = click.get_current_context().ensure_object(dict)
-    key = "err_console" if stderr else "console"
-    if key not in obj:
-        obj[key] = Console(stderr=stderr)
-    return obj[key]  # type: ignore[no-any-return]
-
-
-
-def _service(ctx: click.Context) -> Any:
-    from jianfu.lifecycle.service import RegistryService
-    from jianfu.store.db import default_url, open_store
-
-    obj = ctx.ensure_object(dict)
-    if "service" not in obj:
-        settings: Settings = obj["settings"]
-        store = open_store(default_url(settings))
-        ctx.call_on_close(store.dispose)
-        obj["service"] = RegistryService(store, settings)
-    return obj["service"]
 
 
 def _platform_name(platform: str | None) -> str:

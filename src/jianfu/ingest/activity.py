@@ -12,7 +12,6 @@ is skipped and counted.
 
 from __future__ import annotations
 
-import csv
 import math
 import os
 from collections.abc import Iterator
@@ -23,8 +22,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from jianfu.errors import InputError
-from jianfu.ingest.encoding import detect_encoding, open_text
-from jianfu.ingest.registry import RowProblem
+from jianfu.ingest.registry import RowProblem, csv_rows
 
 METRICS: tuple[str, ...] = ("active_users", "new_posts", "page_views", "logins", "interactions",
                             "replies_to_public")
@@ -106,21 +104,6 @@ class SeriesBuilder:
             self._get(tool_id).login_minutes.append((i, local.hour * 60 + local.minute))
 
 
-def _csv(file: str) -> Iterator[tuple[int, list[str]]]:
-    encoding = detect_encoding(file)
-    with open_text(file, encoding, newline="") as fh:
-        reader = csv.reader(fh)
-        while True:
-            start = reader.line_num + 1
-            try:
-                values = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise InputError(f"无法读取的 CSV 记录：{exc}", file, start) from None
-            yield start, values
-
-
 def _header(file: str, rows: Iterator[tuple[int, list[str]]], expected: tuple[str, ...],
             required: tuple[str, ...]) -> dict[str, int]:
     for _, values in rows:
@@ -138,7 +121,7 @@ def iter_activity(path: str | os.PathLike[str], problems: list[RowProblem], *,
                   strict: bool = False) -> Iterator[ActivityRow]:
     """Rows of an activity CSV; bad rows go to `problems` (or raise InputError when strict)."""
     file = os.fspath(path)
-    rows = _csv(file)
+    rows = csv_rows(file)
     cols = _header(file, rows, ACTIVITY_HEADER, ("date", "id"))
     dates: dict[str, date] = {}  # a year has 365 distinct dates: parse each once
     metric_cols = [(m, cols.get(m)) for m in METRICS]
@@ -173,7 +156,7 @@ def iter_activity(path: str | os.PathLike[str], problems: list[RowProblem], *,
 def iter_logins(path: str | os.PathLike[str], problems: list[RowProblem], *,
                 strict: bool = False) -> Iterator[tuple[str, datetime]]:
     file = os.fspath(path)
-    rows = _csv(file)
+    rows = csv_rows(file)
     cols = _header(file, rows, LOGIN_HEADER, LOGIN_HEADER)
     for line, values in rows:
         if not any(v.strip() for v in values):

@@ -717,7 +717,8 @@ def _format_of(file: str) -> str:
     return "csv"
 
 
-def _csv_rows(file: str) -> Iterator[tuple[int, list[str]]]:
+def csv_rows(file: str) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of a CSV/TSV file in any supported encoding; a broken record names file and line."""
     encoding = detect_encoding(file)
     with open_text(file, encoding, newline="") as fh:
         first = fh.readline()
@@ -736,7 +737,7 @@ def _csv_rows(file: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _iter_csv(reader: _Reader, table: str | None = None) -> Iterator[Record]:
-    yield from reader.table(_csv_rows(reader.file), None, table, strict_width=True)
+    yield from reader.table(csv_rows(reader.file), None, table, strict_width=True)
 
 
 def _iter_json(reader: _Reader) -> Iterator[Record]:
