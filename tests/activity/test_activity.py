@@ -192,3 +192,45 @@ def test_read_series_window_and_logins(tmp_path: Path) -> None:
     assert s.first_seen == AS_OF - timedelta(days=500) and s.present.sum() == 1
     assert s.login_minutes == [(364, 8 * 60 + 55), (364, 8 * 60 + 55)]  # UTC converted to Asia/Shanghai
     assert len(problems) == 1 and "logged_in_at" in str(problems[0])
+
+
+def test_demo_prefecture_year_statuses_stored_and_fed_to_the_lifecycle(tmp_path: Path, capsys) -> None:
+    """The bundled prefecture: 3,700 tools, a year of rows; every planted status found, seasonal groups healthy."""
+    demo = Path(__file__).parents[2] / "src" / "jianfu" / "data" / "demo"
+    key = json.loads((demo / "activity" / "qinghe_activity_planted.json").read_text(encoding="utf-8"))
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    out = tmp_path / "health.json"
+    assert main(["registry", "--db", url, "import", str(demo / "registry" / "qinghe_registry.xlsx")]) == 0
+    assert main(["activity", "--db", url, "assess", "--registry", str(demo / "registry" / "qinghe_registry.xlsx"),
+                 "--activity", str(demo / "activity" / "qinghe_activity.csv.gz"),
+                 "--logins", str(demo / "activity" / "qinghe_logins.csv.gz"),
+                 "--as-of", key["as_of"], "--out", str(out), "--store"]) == 0
+    health = json.loads(out.read_text(encoding="utf-8"))["tools"]
+    wrong = {t: (v["status"], health[t]["status"]) for t, v in key["tools"].items()
+             if health[t]["status"] != v["status"]}
+    assert not wrong, list(wrong.items())[:5]
+    assert {v["status"] for v in key["tools"].values()} == set(STATUSES)
+    from jianfu.ingest.registry import read_registry
+
+    names = {t.id: t.name for t in read_registry(demo / "registry" / "qinghe_registry.xlsx").tools}
+    seasonal = [t for t, v in key["tools"].items() if v["archetype"] == "g_seasonal"]
+    assert len(seasonal) >= 40 and all(health[t]["status"] == "HEALTHY" for t in seasonal)
+    assert any("防汛" in names[t] for t in seasonal)  # silent from 10-16 to 04-14 inside the window
+    zombie_group = next(t for t, v in key["tools"].items() if v["archetype"] == "g_task_over")
+    assert any("GRP-01" in r for r in health[zombie_group]["reasons"])
+    capsys.readouterr()
+    assert main(["activity", "--db", url, "list", "--status", "ZOMBIE", "--limit", "1000"]) == 0
+    zombies = sum(v["status"] == "ZOMBIE" for v in key["tools"].values())
+    assert f"运行状况（{zombies} 条）" in capsys.readouterr().out  # the stored statuses, through the CLI
+    assert main(["activity", "--db", url, "act", zombie_group, "--retire", "--reason", "任务结束未解散",
+                 "--by", "清河市网信办"]) == 0
+    assert main(["registry", "--db", url, "show", zombie_group]) == 0
+    from jianfu.lifecycle.service import RegistryService
+    from jianfu.store.db import open_store
+
+    store = open_store(url)
+    shown = RegistryService(store, Settings()).show(zombie_group)
+    assert shown.tool.status == "retired"
+    attached = shown.audit[-1].details["health"]
+    assert attached["status"] == "ZOMBIE" and "GRP-01" in attached["rules"]
+    store.dispose()

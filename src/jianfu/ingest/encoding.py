@@ -8,6 +8,8 @@ decided by how many of the decoded characters are common Chinese characters.
 
 from __future__ import annotations
 
+import gzip
+import io
 from pathlib import Path
 from typing import IO
 
@@ -63,7 +65,7 @@ _CJK_CANDIDATES = ("gb18030", "big5", "cp950")
 def detect_encoding(path: str | Path) -> str:
     """Read the first 64 KB of `path` and return a Python codec name for it."""
     try:
-        with open(path, "rb") as fh:
+        with open_binary(path) as fh:
             sample = fh.read(SAMPLE_BYTES)
             truncated = fh.read(1) != b""
     except OSError as exc:
@@ -118,9 +120,16 @@ def _score(text: str) -> float:
     return hits / wide if wide else 0.0
 
 
+def open_binary(path: str | Path) -> IO[bytes]:
+    """Open `path` for reading bytes; gzip files (`.gz`, as large exports are often sent) are decompressed."""
+    with open(path, "rb") as probe:
+        compressed = probe.read(2) == b"\x1f\x8b"
+    return gzip.open(path, "rb") if compressed else open(path, "rb")
+
+
 def open_text(path: str | Path, encoding: str, newline: str | None = None) -> IO[str]:
-    """Open `path` for reading as text. Undecodable bytes become U+FFFD rather than aborting the file."""
+    """Open `path` for reading as text (gzip decompressed). Undecodable bytes become U+FFFD, never an abort."""
     try:
-        return open(path, encoding=encoding, errors="replace", newline=newline)
+        return io.TextIOWrapper(open_binary(path), encoding=encoding, errors="replace", newline=newline)
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", str(path)) from None
