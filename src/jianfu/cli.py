@@ -17,6 +17,7 @@ from jianfu.activity_cli import activity
 from jianfu.config import Settings
 from jianfu.errors import JianfuError
 from jianfu.registry_cli import registry
+from jianfu.web_cli import web
 
 DEMO_DIR = Path(__file__).parent / "data" / "demo" / "chats"
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -184,6 +185,21 @@ def eval_activity(directories: tuple[str, ...], errors: int, config: Path | None
             console.print(errors_table(result, errors))
 
 
+@eval_group.command("web")
+@click.argument("directories", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--errors", type=int, default=0, help="Print up to N misjudged pages.")
+def eval_web(directories: tuple[str, ...], errors: int) -> None:
+    """Page- and span-level precision/recall of the published-content scanner on labelled directories."""
+    from jianfu.evaluate.web_quality import evaluate_web, web_quality_table
+
+    console = Console()
+    for directory in directories:
+        result = evaluate_web(directory)
+        console.print(web_quality_table(result))
+        for line in result.errors[:errors]:
+            console.print(escape(line), highlight=False)
+
+
 @app.command()
 @click.argument("data", default=str(DATA_DIR / "messages" / "train.jsonl"),
                 type=click.Path(exists=True, dir_okay=False))
@@ -209,6 +225,7 @@ def train(data: str, out: Path | None) -> None:
 
 app.add_command(registry)
 app.add_command(activity)
+app.add_command(web)
 
 
 def main(argv: list[str] | None = None) -> int:

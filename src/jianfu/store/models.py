@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -188,3 +189,22 @@ class HealthRow(Base):
     rules: Mapped[list[str]] = mapped_column(JSON, default=list)
     assessed_at: Mapped[datetime] = mapped_column(AwareDateTime())
     assessed_by: Mapped[str] = mapped_column(String(100))
+
+
+class WebSnapshotRow(Base):
+    """One fetch of one page as one user agent, with the verdict: snapshots over time show changes."""
+
+    __tablename__ = "web_snapshots"
+    __table_args__ = (Index("ix_web_snapshots_url_fetched", "url", "fetched_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    agent: Mapped[str] = mapped_column(String(16))  # browser | spider
+    fetched_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    final_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    content_gz: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    hacked: Mapped[bool] = mapped_column(Boolean, default=False)
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
