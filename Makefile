@@ -1,6 +1,6 @@
 # The two commands of the README: `make run` (the main job) and `make test` (the test suite).
 # Both install what is missing first (scripts/bootstrap.sh), so a fresh machine needs nothing else.
-.PHONY: run test lint bootstrap eval bench train bench-duplicates bench-activity
+.PHONY: run test lint bootstrap eval bench train bench-duplicates bench-activity bench-web
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -19,6 +19,7 @@ eval: bootstrap
 	.venv/bin/jianfu eval data/messages/dev.jsonl
 	.venv/bin/jianfu eval duplicates data/registry/duplicates/dev.jsonl
 	.venv/bin/jianfu eval activity data/activity/dev
+	.venv/bin/jianfu eval web data/web/dev
 
 train: bootstrap
 	.venv/bin/jianfu train data/messages/train.jsonl
@@ -31,3 +32,6 @@ bench-duplicates: bootstrap
 
 bench-activity: bootstrap
 	.venv/bin/python bench/bench_activity.py
+
+bench-web: bootstrap
+	.venv/bin/python bench/bench_web.py

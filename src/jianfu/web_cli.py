@@ -66,28 +66,58 @@ def web(ctx: click.Context, database_url: str | None, config: Path | None) -> No
 @web.command("scan")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write one JSON line per page here.")
+@click.option("--workers", type=int, default=None, help="Processes (default: one per core).")
 @as_of_option
 @terms_option
-def scan_cmd(paths: tuple[str, ...], out: Path | None, as_of: date, terms: Path | None) -> None:
+def scan_cmd(paths: tuple[str, ...], out: Path | None, workers: int | None, as_of: date, terms: Path | None) -> None:
     """Scan .html/.htm/.txt files or directories of them (contracts.md §4)."""
-    from jianfu.detect.web import scan_page
+    import os
+
     from jianfu.ingest.pages import iter_pages
 
-    rules = _rules(terms)
+    pages = iter_pages(list(paths))
+    workers = workers or os.cpu_count() or 1
     verdicts = []
     fh = out.open("wb") if out else None
     try:
-        for page in iter_pages(list(paths)):
-            verdict = scan_page(page.source, kind=page.kind, file=page.file, as_of=as_of, rules=rules)
-            verdicts.append(verdict)
-            if fh:
-                fh.write(orjson.dumps(verdict.to_json()) + b"\n")
+        if workers > 1:
+            import multiprocessing
+
+            with multiprocessing.get_context("spawn").Pool(workers, _init_worker, (terms, as_of)) as pool:
+                results = pool.imap(_scan_in_worker, ((p.file, p.kind, p.source) for p in pages), chunksize=16)
+                for verdict in results:
+                    verdicts.append(verdict)
+                    if fh:
+                        fh.write(orjson.dumps(verdict.to_json()) + b"\n")
+        else:
+            _init_worker(terms, as_of)
+            for p in pages:
+                verdict = _scan_in_worker((p.file, p.kind, p.source))
+                verdicts.append(verdict)
+                if fh:
+                    fh.write(orjson.dumps(verdict.to_json()) + b"\n")
     finally:
         if fh:
             fh.close()
     _summary(verdicts)
     if out:
         _console().print(f"已写入 {escape(str(out))}")
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(terms: Path | None, as_of: date) -> None:
+    """Load the rules once per process."""
+    _WORKER["rules"] = _rules(terms)
+    _WORKER["as_of"] = as_of
+
+
+def _scan_in_worker(page: tuple[str, str, str]) -> Any:
+    from jianfu.detect.web import scan_page
+
+    file, kind, source = page
+    return scan_page(source, kind=kind, file=file, as_of=_WORKER["as_of"], rules=_WORKER["rules"])
 
 
 def _summary(verdicts: list[Any]) -> None:

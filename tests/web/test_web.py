@@ -286,3 +286,16 @@ def test_url_list_errors_name_the_line(tmp_path: Path) -> None:
     urls = tmp_path / "urls.txt"
     urls.write_text("http://127.0.0.1:9/a\nftp://example/\n", encoding="utf-8")
     assert main(["web", "--db", f"sqlite:///{tmp_path / 'x.db'}", "crawl", str(urls)]) == 1
+
+
+def test_eval_web_on_the_dev_set(capsys) -> None:
+    """A regression guard on the labelled dev pages (figures in the README; never tuned on dev)."""
+    from jianfu.evaluate.web_quality import evaluate_web
+
+    q = evaluate_web(Path(__file__).parents[2] / "data" / "web" / "dev")
+    assert q.pages == 240
+    assert q.page.f1 >= 0.95 and q.hard_clean_fp == 0
+    assert all(c.recall == 1.0 for t, c in q.techniques.items() if t != "inline-brand-insertion")
+    assert q.typos.f1 >= 0.95 and q.stale.f1 >= 0.95
+    assert main(["eval", "web", str(Path(__file__).parents[2] / "data" / "web" / "dev")]) == 0
+    assert "被植入 hacked" in capsys.readouterr().out

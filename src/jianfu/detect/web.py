@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
@@ -47,6 +47,9 @@ _JS_WRITES = re.compile(r"document\.write|innerHTML|insertAdjacentHTML|outerHTML
 _JS_STRING = re.compile(r"'((?:[^'\\\n]|\\.)*)'|\"((?:[^\"\\\n]|\\.)*)\"|`((?:[^`\\]|\\.)*)`", re.S)
 _URL = re.compile(r"https?://[^\s'\"<>()]+", re.I)
 _CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_PATTERN_CUES = ("娱乐", "国际", "体育", "棋牌", "彩票", "真人", "电竞")  # every brand pattern contains one
+# artefacts that can hide a term from the raw prefilter: @@, entities, full-width letters and digits
+_RAW_NOISE = re.compile("@@|&|[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _PX = re.compile(r"(-?\d+(?:\.\d+)?)\s*(px|pt|em|rem|%)?")
 
 
@@ -75,7 +78,9 @@ class WebRules:
     protected: dict[str, str]  # term → group
     half_automaton: Any
     allow: frozenset[str]
-    pinyin: dict[str, str] = field(default_factory=dict)
+    footer_name: re.Pattern[str]
+    prefilter: Any  # raw-text automaton (Simplified and Traditional forms): a run it misses needs no normalising
+    spam_prefilter: Any  # the same for spam words only: a page it misses everywhere cannot be hacked by words
 
     @classmethod
     def load(cls, extra_terms: dict[str, Any] | None = None) -> WebRules:
@@ -109,13 +114,29 @@ class WebRules:
                    link_tokens=tuple(spam["link_host_tokens"]["tokens"]),
                    legit_suffixes=tuple(spam["link_host_tokens"]["legit_suffixes"]),
                    typos=typos, typo_automaton=_automaton({w: w for w in typos}), protected=protected,
-                   half_automaton=_automaton(halves), allow=frozenset(official.get("allow", [])))
+                   half_automaton=_automaton(halves), allow=frozenset(official.get("allow", [])),
+                   footer_name=re.compile("(^|[\\s_-])(" + "|".join(map(re.escape, raw["footer_names"]))
+                                          + ")([\\s_-]|$|er)"),
+                   prefilter=_automaton(_prefilter_keys([*terms, *typos, *halves, *_PATTERN_CUES])),
+                   spam_prefilter=_automaton(_prefilter_keys(
+                       [*(t for t, term in terms.items() if term.category != "solicitation"), *_PATTERN_CUES])))
 
     def policy(self, key: str) -> str:
         return str(self.raw["policies"][key])
 
     def param(self, section: str, name: str) -> Any:
         return self.raw[section][name]
+
+
+def _prefilter_keys(words: Iterable[str]) -> dict[str, str]:
+    """Each word and its Traditional form, so a raw run can be skipped when none of them occurs in it."""
+    from jianfu.normalise.text import to_traditional
+
+    keys: dict[str, str] = {}
+    for w in words:
+        keys[w] = w
+        keys[to_traditional(w)] = w
+    return keys
 
 
 def _automaton(entries: dict[str, Any]) -> Any:
@@ -325,24 +346,27 @@ def _element_decls(node: Any, sheet: dict[str, dict[str, str]]) -> dict[str, str
     return decls
 
 
-def _is_footer(node: Any, rules: WebRules) -> bool:
-    attrs = node.attributes
-    names = f"{attrs.get('id') or ''} {attrs.get('class') or ''}".lower()
+def _is_footer(node: Any, attrs: dict[str, str | None], rules: WebRules) -> bool:
     if node.tag == "footer":
         return True
-    return any(re.search(rf"(^|[\s_-]){n}([\s_-]|$|er)", names) for n in rules.raw["footer_names"])
+    ident, cls = attrs.get("id"), attrs.get("class")
+    return bool((ident or cls) and rules.footer_name.search(f"{ident or ''} {cls or ''}".lower()))
 
 
-def html_runs(source: str, rules: WebRules) -> tuple[list[Run], str]:
+def _title(parser: Any) -> str:
+    node = parser.css_first("title")
+    return (node.text() or "").strip() if node else ""
+
+
+def html_runs(source: str, rules: WebRules, parser: Any = None) -> tuple[list[Run], str]:
     """The runs of an HTML page, in document order, and its title."""
     from selectolax.lexbor import LexborHTMLParser
 
-    parser = LexborHTMLParser(source)
+    parser = parser or LexborHTMLParser(source)
     sheet = _stylesheet(parser)
     cursor = _SourceCursor(source)
     runs: list[Run] = []
-    title_node = parser.css_first("title")
-    title = (title_node.text() or "").strip() if title_node else ""
+    title = _title(parser)
     if title:
         at = source.find(title)
         runs.append(Run(None, [(title, at if at >= 0 else None)], is_title=True))
@@ -396,7 +420,7 @@ def html_runs(source: str, rules: WebRules) -> tuple[list[Run], str]:
             href = node.attributes.get("href") or ""
             if href:
                 current.hrefs.append(href)
-        if _is_footer(node, rules):
+        if _is_footer(node, node.attributes, rules):
             footer_seen = True
         if starts_run:
             run = Run(technique, after_footer=footer_seen)
@@ -500,8 +524,17 @@ class _Hit:
     discussed: bool
 
 
+def worth_a_look(text: str, rules: WebRules, automaton: Any = None) -> bool:
+    """False when no term of `automaton` (default: spam, typos, protected terms, brand cues) can be in `text`,
+    even after normalising."""
+    auto = rules.prefilter if automaton is None else automaton
+    return _RAW_NOISE.search(text) is not None or any(True for _ in _iter_auto(auto, text.lower()))
+
+
 def _spam_hits(run_text: str, rules: WebRules) -> list[_Hit]:
     """Spam terms in a run, longest-first without overlaps, each marked when its context discusses it."""
+    if not worth_a_look(run_text, rules, rules.spam_prefilter):
+        return []
     norm = normalise(run_text)
     text = norm.text.lower()
     found = [(a, b, rules.spam_terms[k]) for a, b, k in _iter_auto(rules.spam_automaton, text)]
@@ -532,14 +565,19 @@ def _spam_hits(run_text: str, rules: WebRules) -> list[_Hit]:
 
 
 def _spam_host(href: str, rules: WebRules) -> bool:
+    return _spam_host_cached(href, rules.link_tokens, rules.legit_suffixes)
+
+
+@lru_cache(maxsize=65536)
+def _spam_host_cached(href: str, link_tokens: tuple[str, ...], legit_suffixes: tuple[str, ...]) -> bool:
     try:
         host = (urlsplit(href.strip()).hostname or "").lower()
     except ValueError:
         return False
-    if not host or any(host == s or host.endswith("." + s) for s in rules.legit_suffixes):
+    if not host or any(host == s or host.endswith("." + s) for s in legit_suffixes):
         return False
     labels = re.split(r"[.\-]", host)
-    return any(tok == label or (len(tok) >= 4 and tok in label) for label in labels for tok in rules.link_tokens)
+    return any(tok == label or (len(tok) >= 4 and tok in label) for label in labels for tok in link_tokens)
 
 
 def _category(hits: Sequence[_Hit]) -> str | None:
@@ -651,7 +689,7 @@ def _typo_findings(runs: list[Run], rules: WebRules) -> list[WebFinding]:
     findings: list[WebFinding] = []
     seen: set[tuple[int, int] | str | None] = set()
     for run in runs:
-        if run.technique is not None:
+        if run.technique is not None or not worth_a_look(run.text, rules):
             continue
         norm = normalise(run.text)
         text = norm.text
@@ -710,18 +748,22 @@ def _homophone_slips(text: str, rules: WebRules) -> Iterator[tuple[int, int, str
 
 
 # --------------------------------------------------------------------------------------------------- stale
-def _stale_findings(runs: list[Run], title: str, file: str, as_of: date, rules: WebRules) -> list[WebFinding]:
+def _column_of(title: str, file: str, rules: WebRules) -> dict[str, Any] | None:
+    """The column type a page is judged as for staleness (home, news, notice), or None for other pages."""
     cfg = rules.raw["stale"]
     head = f"{title} {file}"
     if any(k in head for k in cfg["historical"]):
-        return []
-    column = None
+        return None
     for col in cfg["columns"]:
         if any(k in head for k in col["keywords"]):
-            column = col
-            break
-    if column is None and re.search(r"(^|/)(index|default|home)\.s?html?$", file):
-        column = next(c for c in cfg["columns"] if c["kind"] == "home")
+            return dict(col)
+    if re.search(r"(^|/)(index|default|home)\.s?html?$", file):
+        return dict(next(c for c in cfg["columns"] if c["kind"] == "home"))
+    return None
+
+
+def _stale_findings(runs: list[Run], title: str, file: str, as_of: date, rules: WebRules) -> list[WebFinding]:
+    column = _column_of(title, file, rules)
     if column is None:
         return []
     dated: list[tuple[date, str, tuple[int, int] | None]] = []
@@ -737,7 +779,7 @@ def _stale_findings(runs: list[Run], title: str, file: str, as_of: date, rules: 
                 if d <= as_of:
                     span = (offset + m.start(), offset + m.end()) if offset is not None else None
                     dated.append((d, m.group(0), span))
-    if len(dated) < int(cfg["min_dated_items"]):
+    if len(dated) < int(rules.raw["stale"]["min_dated_items"]):
         return []
     newest = max(dated, key=lambda x: x[0])
     age = (as_of - newest[0]).days
@@ -750,10 +792,53 @@ def _stale_findings(runs: list[Run], title: str, file: str, as_of: date, rules: 
 
 
 # --------------------------------------------------------------------------------------------------- entry
+def _spam_possible(parser: Any, text: str, rules: WebRules) -> bool:
+    """Whether any spam finding can come out of this page; False lets a clean page skip the block-by-block walk."""
+    if _RAW_NOISE.search(text) or any(True for _ in _iter_auto(rules.spam_prefilter, text.lower())):
+        return True
+    for node in parser.css("a[href], script"):
+        attrs = node.attributes
+        href = attrs.get("href") or attrs.get("src")
+        if href and _spam_host(href, rules):
+            return True
+        if node.tag == "script" and _JS_WRITES.search(node.text(deep=True) or ""):
+            return True
+    return False
+
+
+def _text_node_runs(parser: Any, source: str) -> list[Run]:
+    """One run per text node (document order), for pages that need only typo and date checks."""
+    cursor = _SourceCursor(source)
+    runs = []
+    root = parser.root
+    if root is None:
+        return runs
+    for node in root.traverse(include_text=True):
+        if node.tag == "-text":
+            parent = node.parent
+            if parent is not None and parent.tag in ("script", "style", "noscript", "template"):
+                continue
+            text = node.text_content or ""
+            if text.strip():
+                runs.append(Run(None, [(text, cursor.find(text))], order=len(runs)))
+    return runs
+
+
 def scan_page(source: str, *, kind: str, file: str, as_of: date, rules: WebRules | None = None) -> PageVerdict:
     """Judge one page: `kind` is "html" or "txt"; `as_of` is the check date for staleness."""
     rules = rules or default_web_rules()
-    runs, title = html_runs(source, rules) if kind == "html" else text_runs(source, rules)
+    if kind == "html":
+        from selectolax.lexbor import LexborHTMLParser
+
+        parser = LexborHTMLParser(source)
+        title = _title(parser)
+        text = parser.root.text(deep=True, separator=" ") if parser.root is not None else ""
+        if _spam_possible(parser, text, rules):
+            runs, title = html_runs(source, rules, parser)
+        else:  # most pages: no spam word anywhere; typos and dates are read node by node without the walk
+            runs = _text_node_runs(parser, source)
+    else:
+        runs, title = text_runs(source, rules)
     findings = _spam_findings(runs, title, rules)
     findings += _typo_findings(runs, rules)
     findings += _stale_findings(runs, title, file, as_of, rules)

@@ -38,7 +38,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Final
 
 import opencc
@@ -337,3 +337,13 @@ def _add_clause(text: str, start: int, end: int, spans: list[tuple[int, int]]) -
         end -= 1
     if start < end:
         spans.append((start, end))
+
+
+@cache
+def _s2t() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
+def to_traditional(text: str) -> str:
+    """Simplified → Traditional (OpenCC s2t): for building lookups that must also match unconverted text."""
+    return str(_s2t().convert(text))
