@@ -299,3 +299,17 @@ def test_eval_web_on_the_dev_set(capsys) -> None:
     assert q.typos.f1 >= 0.95 and q.stale.f1 >= 0.95
     assert main(["eval", "web", str(Path(__file__).parents[2] / "data" / "web" / "dev")]) == 0
     assert "被植入 hacked" in capsys.readouterr().out
+
+
+def test_crawler_spaces_requests_to_one_host(site: str) -> None:
+    import time
+
+    from jianfu.ingest.crawl import Crawler
+
+    crawler = Crawler(delay=0.3, timeout=5)
+    start = time.monotonic()
+    results = [crawler.fetch(f"{site}/index.html", agent) for agent in ("browser", "spider", "browser")]
+    elapsed = time.monotonic() - start
+    assert [r.status_code for r in results] == [200, 200, 200]
+    assert elapsed >= 0.3 * 3  # robots.txt + three pages: three gaps of at least the delay
+    assert sum(1 for p, _ in _Site.seen if p == "/robots.txt") == 1  # robots.txt read once per host
