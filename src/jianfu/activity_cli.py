@@ -20,6 +20,7 @@ from rich.table import Table
 
 from jianfu.cli_context import console as _console
 from jianfu.cli_context import service as _service
+from jianfu.cli_context import store_group
 from jianfu.config import Settings
 from jianfu.errors import InputError
 
@@ -63,13 +64,7 @@ def _summary(healths: dict[str, Any], names: dict[str, str], as_of: date, limit:
         _console().print(detail)
 
 
-@click.group("activity", help="Activity health: zombie, empty-shell and forced-usage detection.")
-@click.option("--db", "database_url", envvar="JIANFU_DATABASE_URL",
-              help="Database URL (default: SQLite in the user's data dir; postgresql://… for PostgreSQL).")
-@click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML settings file.")
-@click.pass_context
-def activity(ctx: click.Context, database_url: str | None, config: Path | None) -> None:
-    ctx.ensure_object(dict)["settings"] = Settings.load(config, database_url=database_url)
+activity = store_group("activity", "Activity health: zombie, empty-shell and forced-usage detection.")
 
 
 def assess_files(registry: Path, activity_csv: Path, logins: Path | None, as_of: date, strict: bool,

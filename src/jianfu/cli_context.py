@@ -31,3 +31,18 @@ def service(ctx: click.Context) -> Any:
         ctx.call_on_close(store.dispose)
         obj["service"] = RegistryService(store, settings)
     return obj["service"]
+
+
+def store_group(name: str, help: str) -> click.Group:
+    """A command group whose commands share one database and settings file (`--db`, `--config`)."""
+    from pathlib import Path
+
+    @click.group(name, help=help)
+    @click.option("--db", "database_url", envvar="JIANFU_DATABASE_URL",
+                  help="Database URL (default: SQLite in the user's data dir; postgresql://… for PostgreSQL).")
+    @click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML settings file.")
+    @click.pass_context
+    def group(ctx: click.Context, database_url: str | None, config: Path | None) -> None:
+        ctx.ensure_object(dict)["settings"] = Settings.load(config, database_url=database_url)
+
+    return group

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from jianfu.cli_context import console as _console
 from jianfu.cli_context import service as _service
-from jianfu.config import Settings
+from jianfu.cli_context import store_group
 from jianfu.errors import InputError
 from jianfu.lifecycle import STATUS_NAME, Status
 from jianfu.records import PLATFORM_LABELS
@@ -43,13 +43,7 @@ by_option = click.option("--by", "actor", default=lambda: getpass.getuser(), sho
                          help="Who does this (written to the audit log).")
 
 
-@click.group("registry", help="The registry (台账) of apps, mini-programs, accounts and work groups.")
-@click.option("--db", "database_url", envvar="JIANFU_DATABASE_URL",
-              help="Database URL (default: SQLite in the user's data dir; postgresql://… for PostgreSQL).")
-@click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML settings file.")
-@click.pass_context
-def registry(ctx: click.Context, database_url: str | None, config: Path | None) -> None:
-    ctx.ensure_object(dict)["settings"] = Settings.load(config, database_url=database_url)
+registry = store_group("registry", "The registry (台账) of apps, mini-programs, accounts and work groups.")
 
 
 @registry.command("import")

@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from jianfu.cli_context import console as _console
-from jianfu.config import Settings
+from jianfu.cli_context import store_group
 
 CODE_NAME = {"INJECTED_SPAM": "暗链/黑链/违规植入", "SEVERE_TYPO": "严重错别字", "STALE_CONTENT": "更新不及时"}
 
@@ -53,14 +53,7 @@ terms_option = click.option("--terms", type=click.Path(exists=True, dir_okay=Fal
                             help="Extra official terms and leaders' names (same layout as official_terms.yaml).")
 
 
-@click.group("web")
-@click.option("--db", "database_url", envvar="JIANFU_DATABASE_URL",
-              help="Database URL for crawl snapshots (default: SQLite in the user's data dir).")
-@click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML settings file.")
-@click.pass_context
-def web(ctx: click.Context, database_url: str | None, config: Path | None) -> None:
-    """Published pages: injected spam (暗链), severe typos, stale content."""
-    ctx.ensure_object(dict)["settings"] = Settings.load(config, database_url=database_url)
+web = store_group("web", "Published pages: injected spam (暗链), severe typos, stale content.")
 
 
 @web.command("scan")

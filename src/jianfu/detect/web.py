@@ -693,32 +693,29 @@ def _typo_findings(runs: list[Run], rules: WebRules) -> list[WebFinding]:
             continue
         norm = normalise(run.text)
         text = norm.text
+        candidates: list[tuple[int, int, str, float, str, str]] = []  # start, end, rule, score, reason, right
         for start, end, wrong in _iter_auto(rules.typo_automaton, text):
             right, source = rules.typos[wrong]
-            if right in text[max(0, start - len(right)):end + len(right)] and text.find(right, max(0, start - len(
-                    right))) <= start < text.find(right, max(0, start - len(right))) + len(right):
-                continue
-            o = norm.to_original(start, end)
-            span = run.source_span(*o)
-            key = span or f"{run.order}:{o}"
-            if key in seen:
-                continue
-            seen.add(key)
-            findings.append(WebFinding("SEVERE_TYPO", "web.typo.known", run.text[o[0]:o[1]], span, 0.95, policy,
-                                       f"“{wrong}”应为“{right}”（来源 {source}）", correct=right))
+            at = text.find(right, max(0, start - len(right)))
+            if 0 <= at <= start < at + len(right):
+                continue  # the wrong form is part of the right one here
+            candidates.append((start, end, "web.typo.known", 0.95, f"“{wrong}”应为“{right}”（来源 {source}）", right))
         slips = list(_homophone_slips(text, rules))
         # "清河县人民正府" slips both 清河县人民政府 and 人民政府: report the longer term once
-        slips = [x for x in slips if not any(o is not x and o[0] <= x[0] and x[1] <= o[1] and o[1] - o[0] > x[1] - x[0]
-                                             for o in slips)]
-        for start, end, wrong, right in slips:
+        for x in slips:
+            if not any(o is not x and o[0] <= x[0] and x[1] <= o[1] and o[1] - o[0] > x[1] - x[0] for o in slips):
+                start, end, wrong, right = x
+                candidates.append((start, end, "web.typo.homophone", 0.8,
+                                   f"“{wrong}”疑为“{right}”的同音错字（{rules.protected[right]}）", right))
+        for start, end, rule, score, reason, right in candidates:
             o = norm.to_original(start, end)
             span = run.source_span(*o)
             key = span or f"{run.order}:{o}"
             if key in seen:
                 continue
             seen.add(key)
-            findings.append(WebFinding("SEVERE_TYPO", "web.typo.homophone", run.text[o[0]:o[1]], span, 0.8, policy,
-                                       f"“{wrong}”疑为“{right}”的同音错字（{rules.protected[right]}）", correct=right))
+            findings.append(WebFinding("SEVERE_TYPO", rule, run.text[o[0]:o[1]], span, score, policy, reason,
+                                       correct=right))
     return findings
 
 

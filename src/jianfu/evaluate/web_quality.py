@@ -20,6 +20,7 @@ from typing import Any
 from rich.table import Table
 
 from jianfu.detect.web import TECHNIQUES, PageVerdict, default_web_rules, scan_page
+from jianfu.evaluate.quality import Scores
 from jianfu.ingest.pages import iter_pages
 from jianfu.normalise.text import normalise
 
@@ -39,36 +40,16 @@ def _overlaps(found: str, gold: str) -> bool:
 
 
 @dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-
-@dataclass
 class WebQuality:
     directory: str
     pages: int = 0
-    page: Counts = field(default_factory=Counts)
+    page: Scores = field(default_factory=Scores)
     hard_clean: int = 0
     hard_clean_fp: int = 0
-    techniques: dict[str, Counts] = field(default_factory=lambda: {t: Counts() for t in TECHNIQUES})
-    spans: Counts = field(default_factory=Counts)
-    typos: Counts = field(default_factory=Counts)
-    stale: Counts = field(default_factory=Counts)
+    techniques: dict[str, Scores] = field(default_factory=lambda: {t: Scores() for t in TECHNIQUES})
+    spans: Scores = field(default_factory=Scores)
+    typos: Scores = field(default_factory=Scores)
+    stale: Scores = field(default_factory=Scores)
     errors: list[str] = field(default_factory=list)
 
 
@@ -150,7 +131,7 @@ def web_quality_table(q: WebQuality) -> Table:
     for h in ("层级", "项目", "精确率 P", "召回率 R", "F1", "支持数"):
         table.add_column(h, justify="right" if h not in ("层级", "项目") else "left")
 
-    def row(level: str, name: str, c: Counts) -> None:
+    def row(level: str, name: str, c: Scores) -> None:
         table.add_row(level, name, f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}", str(c.tp + c.fn))
 
     row("页面", "被植入 hacked", q.page)
