@@ -17,6 +17,7 @@ from jianfu.activity_cli import activity
 from jianfu.config import Settings
 from jianfu.errors import JianfuError
 from jianfu.registry_cli import registry
+from jianfu.serve_cli import serve, users
 from jianfu.web_cli import web
 
 DEMO_DIR = Path(__file__).parent / "data" / "demo" / "chats"
@@ -46,7 +47,7 @@ config_option = click.option("--config", type=click.Path(exists=True, dir_okay=F
                              help="TOML settings file.")
 
 
-@click.group(cls=DefaultGroup, default_command="demo",
+@click.group(cls=DefaultGroup, default_command="serve",
              help="减负 jianfu: find and end fingertip formalism (指尖上的形式主义).")
 def app() -> None:
     pass
@@ -61,7 +62,7 @@ def eval_group() -> None:
 @app.command()
 @config_option
 def demo(config: Path | None) -> None:
-    """Scan the bundled demo chats and print the report (the main job until the platform lands)."""
+    """Scan the bundled demo chats and print the report."""
     files = sorted(str(p) for p in DEMO_DIR.iterdir() if p.is_file())
     _scan(files, None, None, None, False, False, None, config, quiet=False)
 
@@ -224,6 +225,8 @@ def train(data: str, out: Path | None) -> None:
 
 
 app.add_command(registry)
+app.add_command(serve)
+app.add_command(users)
 app.add_command(activity)
 app.add_command(web)
 

@@ -141,3 +141,15 @@ def health_history(session: Session, tool_id: str) -> list[StoredHealth]:
     rows = session.execute(select(HealthRow).where(HealthRow.tool_id == tool_id)
                            .order_by(HealthRow.as_of.desc())).scalars()
     return [_stored(r, name) for r in rows]
+
+
+def health_counts(session: Session, scope: Sequence[str] | frozenset[str] | None) -> dict[str, int]:
+    """Tools per latest status, for the tools owned by units in scope (None = all)."""
+    newest = (select(HealthRow.tool_id, func.max(HealthRow.as_of).label("as_of"))
+              .group_by(HealthRow.tool_id).subquery())
+    query = (select(HealthRow.status, func.count())
+             .join(newest, and_(HealthRow.tool_id == newest.c.tool_id, HealthRow.as_of == newest.c.as_of))
+             .join(ToolRow, ToolRow.id == HealthRow.tool_id).group_by(HealthRow.status))
+    if scope is not None:
+        query = query.where(ToolRow.owner_unit_id.in_(list(scope)))
+    return {status: n for status, n in session.execute(query)}

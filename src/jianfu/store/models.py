@@ -208,3 +208,153 @@ class WebSnapshotRow(Base):
     content_gz: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     hacked: Mapped[bool] = mapped_column(Boolean, default=False)
     findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+# --- The platform (web): accounts, scans, message findings under review, anonymous clues ---------------------------
+
+
+class UserRow(Base):
+    """A platform account. Roles: supervisor (all units below theirs), unit_admin (their unit), reviewer."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(200))  # argon2id
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class WebSessionRow(Base):
+    """A log-in. Only the token's SHA-256 is stored, so a leaked table opens no session."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    expires_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class ScanJobRow(Base):
+    """An uploaded file and the background work on it: progress, counts, outcome."""
+
+    __tablename__ = "scan_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))  # chat | activity | pages
+    filename: Mapped[str] = mapped_column(String(300))
+    path: Mapped[str] = mapped_column(String(1000))
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"), index=True)
+    group_tool_id: Mapped[str | None] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued, running, done, failed
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    processed: Mapped[int] = mapped_column(Integer, default=0)
+    findings: Mapped[int] = mapped_column(Integer, default=0)
+    problems: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class MessageFindingRow(Base):
+    """A work-group message with at least one demand finding, and its review state.
+
+    `fingerprint` leaves out scores and rule-set version (principles.md §6), so a rescan finds the
+    same row and a dismissal stays dismissed.
+    """
+
+    __tablename__ = "message_findings"
+    __table_args__ = (
+        Index("ix_message_findings_owner_status", "owner_unit_id", "status"),
+        Index("ix_message_findings_issuing_sent", "issuing_unit_id", "sent_at"),
+        Index("ix_message_findings_sent", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("scan_jobs.id", ondelete="SET NULL"), index=True)
+    message_id: Mapped[str] = mapped_column(String(200))
+    group_name: Mapped[str] = mapped_column(String(200))
+    tool_id: Mapped[str | None] = mapped_column(String(64), index=True)  # the work group in the 台账
+    owner_unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))  # 谁建群谁负责
+    issuing_unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))  # the sender's unit
+    sender: Mapped[str | None] = mapped_column(String(100))
+    sender_role: Mapped[str | None] = mapped_column(String(20))
+    sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    # Local (Asia/Shanghai) month, weekday (0 = Monday) and hour of sent_at, kept so the dashboard's
+    # trend and heat map group the same way on SQLite and PostgreSQL without date functions.
+    sent_month: Mapped[str | None] = mapped_column(String(7))
+    sent_weekday: Mapped[int | None] = mapped_column(Integer)
+    sent_hour: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    primary_code: Mapped[str] = mapped_column(String(32), index=True)
+    details: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # code, rule, span, evidence, policy…
+    score: Mapped[float] = mapped_column(Float)
+    severity: Mapped[str] = mapped_column(String(4))
+    off_hours: Mapped[bool | None] = mapped_column(Boolean)
+    deadline: Mapped[str | None] = mapped_column(String(100))
+    burden_minutes: Mapped[float] = mapped_column(Float, default=0.0)  # per recipient
+    group_size: Mapped[int | None] = mapped_column(Integer)
+    burden_total_minutes: Mapped[float] = mapped_column(Float, default=0.0)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    assigned_unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    rectification: Mapped[str | None] = mapped_column(Text)
+    first_seen: Mapped[datetime] = mapped_column(AwareDateTime())
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads a plain dict
+
+
+class ClueRow(Base):
+    """An anonymous 线索: no account, no IP, no user agent; only the day it arrived is kept.
+
+    The receipt code is shown once to the reporter; only its SHA-256 is stored.
+    """
+
+    __tablename__ = "clues"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    category: Mapped[str] = mapped_column(String(16), index=True)
+    tool_name: Mapped[str] = mapped_column(String(200), default="")
+    unit_name: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text)
+    received_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    public_reply: Mapped[str | None] = mapped_column(Text)
+    internal_note: Mapped[str | None] = mapped_column(Text)
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"), index=True)  # set at triage
+    tool_id: Mapped[str | None] = mapped_column(ForeignKey("tools.id"))
+    finding_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    handled_by: Mapped[str | None] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads a plain dict
+
+
+class ChangeRow(Base):
+    """Every change made on the platform (findings, clues, accounts): append-only, like audit_log."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_subject", "subject_type", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(AwareDateTime())
+    actor: Mapped[str] = mapped_column(String(64))
+    subject_type: Mapped[str] = mapped_column(String(20))  # finding, clue, user, job, tool
+    subject_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)

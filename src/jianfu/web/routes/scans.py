@@ -1,0 +1,50 @@
+"""扫描: upload a chat export, an activity CSV or pages; the work runs in the background with progress."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from jianfu.errors import UsageError
+from jianfu.web.deps import CheckedAccess, CurrentAccess, ServicesDep
+from jianfu.web.render import render
+from jianfu.workflow.scans import KINDS
+
+router = APIRouter()
+
+
+@router.get("/scans", include_in_schema=False)
+def scans_page(request: Request, services: ServicesDep, access: CurrentAccess) -> Response:
+    jobs = services.scans.jobs(access.scope)
+    tree = services.accounts.unit_tree()
+    units = sorted((uid, name) for uid, name in tree.names.items() if access.scope is None or uid in access.scope)
+    groups = [t for t in services.registry.tools(kind="work_group", status=["active", "rectifying"])
+              if access.scope is None or tree.by_name().get(t.owner_unit) in access.scope]
+    return render(request, "scans.html", {"jobs": jobs, "kinds": KINDS, "units": units, "groups": groups})
+
+
+@router.post("/scans", include_in_schema=False)
+def scan_upload(services: ServicesDep, access: CheckedAccess, file: Annotated[UploadFile, File()],
+                kind: Annotated[str, Form()] = "chat", unit_id: Annotated[str, Form()] = "",
+                group_tool_id: Annotated[str, Form()] = "") -> Response:
+    access.require("supervisor", "unit_admin", "reviewer")
+    if kind not in KINDS:
+        raise UsageError(f"未知的上传类型: {kind}")
+    if not file.filename:
+        raise UsageError("请选择要上传的文件")
+    unit = unit_id or access.user.unit_id
+    access.check_unit(unit)
+    path = services.scans.save_upload(file.filename, file.file)
+    job = services.scans.submit(kind=kind, path=path, filename=file.filename, unit_id=unit,
+                                group_tool_id=group_tool_id or None, actor=access.user.username)
+    services.overview.invalidate()
+    return RedirectResponse(f"/scans/{job.id}", status_code=303)
+
+
+@router.get("/scans/{job_id}", include_in_schema=False)
+def scan_page(request: Request, services: ServicesDep, access: CurrentAccess, job_id: int) -> Response:
+    job = services.scans.job(job_id)
+    access.check_unit(job.unit_id)
+    return render(request, "scan.html", {"job": job, "kinds": KINDS})
