@@ -8,6 +8,7 @@ issuing unit is in it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -200,10 +201,10 @@ def counts_by_code(session: Session, scope: frozenset[str] | None, since: dateti
     """Findings per code (a message with two codes counts for both), dismissed ones left out."""
     conds = _base(scope, since, until)
     out: dict[str, int] = {}
-    for codes, n in session.execute(
-        select(MessageFindingRow.codes, func.count()).where(*conds).group_by(MessageFindingRow.codes)
-    ):
-        for code in codes:
+    # JSON has no equality on PostgreSQL: group on its text form, then read the list back.
+    as_text = cast(MessageFindingRow.codes, Text)
+    for codes, n in session.execute(select(as_text, func.count()).where(*conds).group_by(as_text)):
+        for code in json.loads(codes):
             out[code] = out.get(code, 0) + n
     return out
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,18 +29,24 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def highlight(text: str, details: list[dict[str, Any]]) -> Markup:
-    """The message with each finding's evidence span marked; everything else escaped."""
-    spans = sorted({(int(d["span"][0]), int(d["span"][1]), d["code"]) for d in details if d.get("span")})
+    """The message with every finding's evidence marked; everything else escaped.
+
+    Spans may overlap (a model finding over the whole message, a rule finding inside it): the text is cut
+    at every span boundary and each piece is marked with the codes that cover it.
+    """
+    spans = [(int(d["span"][0]), int(d["span"][1]), str(d["code"])) for d in details
+             if d.get("span") and 0 <= int(d["span"][0]) < int(d["span"][1]) <= len(text)]
+    cuts = sorted({0, len(text), *(a for a, _, _ in spans), *(b for _, b, _ in spans)})
     out: list[str] = []
-    pos = 0
-    for start, end, code in spans:
-        if start < pos or end > len(text):
-            continue
-        out.append(str(escape(text[pos:start])))
-        out.append(f'<mark class="ev" title="{escape(CHINESE_NAME.get(Code(code), code))}">'
-                   f"{escape(text[start:end])}</mark>")
-        pos = end
-    out.append(str(escape(text[pos:])))
+    for a, b in pairwise(cuts):
+        piece = str(escape(text[a:b]))
+        codes = list(dict.fromkeys(c for x, y, c in spans if x <= a and b <= y))
+        if codes:
+            title = "、".join(code_name(c) for c in codes)
+            cls = "ev" if len(codes) == 1 else "ev multi"
+            out.append(f'<mark class="{cls}" title="{escape(title)}">{piece}</mark>')
+        else:
+            out.append(piece)
     return Markup("".join(out))
 
 
