@@ -117,9 +117,9 @@ def test_parallel_output_equals_single_process(tmp_path: Path) -> None:
     assert one.read_bytes() == two.read_bytes()
 
 
-def test_main_job_runs_as_a_process() -> None:
-    """`jianfu` with no arguments (the README's main job) scans the demo and prints the report."""
-    proc = subprocess.run([sys.executable, "-m", "jianfu"], capture_output=True, text=True, timeout=300)
+def test_demo_scan_runs_as_a_process() -> None:
+    """`jianfu demo` scans the bundled demo chats and prints the report (the main job is the platform)."""
+    proc = subprocess.run([sys.executable, "-m", "jianfu", "demo"], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "强制打卡接龙" in proc.stdout and "最严重的消息" in proc.stdout
 

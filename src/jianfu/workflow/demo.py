@@ -15,7 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from jianfu.config import Settings
-from jianfu.lifecycle import Status
+from jianfu.errors import JianfuError
 from jianfu.store.db import Store
 from jianfu.store.findings import FindingQuery
 from jianfu.workflow.accounts import Access, AccountService, scope_for
@@ -85,13 +85,27 @@ def seed(store: Store, settings: Settings, log: Callable[[str], None] = print) -
     zombies = sorted(tid for tid, h in healths.items() if h.status == "ZOMBIE")
     log(f"运行数据：评估 {len(healths)} 个工具，僵尸类 {len(zombies)} 个")
 
-    # Cleanup over the first half of 2025 (清理退出): most zombie tools retired month by month, so the
-    # trend on the overview shows the numbers coming down.
-    for i, tool_id in enumerate(zombies[: len(zombies) * 2 // 3]):
-        when = datetime(2025, 1, 6, 10, 0, tzinfo=ZONE) + timedelta(days=(i * 173) // max(1, len(zombies)))
-        RegistryService(store, settings, now=lambda when=when: when).transition(
-            tool_id, Status.RETIRED, actor=actor, reason="运行监测为僵尸类，经主办单位确认关停注销（示例数据）")
-    log(f"清理退出：关停注销 {len(zombies) * 2 // 3} 个僵尸类工具")
+    # The 2025 cleanup campaign (清理退出), month by month from January to June: zombie and empty-shell
+    # tools are closed and duplicates merged into the tool to keep, so the overview's trend comes down.
+    gone = sorted(tid for tid, h in healths.items() if h.status in ("ZOMBIE", "EMPTY_SHELL"))
+    merges: list[tuple[str, str]] = []
+    for cluster in registry.duplicate_clusters():
+        merges += [(tid, cluster.anchor) for tid in cluster.ids if cluster.anchor and tid != cluster.anchor]
+    steps = [(tid, None) for tid in gone] + merges
+    span_days = (date(2025, 6, 27) - date(2025, 1, 6)).days
+    done = 0
+    for i, (tool_id, into) in enumerate(steps):
+        when = datetime(2025, 1, 6, 10, 0, tzinfo=ZONE) + timedelta(days=(i * span_days) // max(1, len(steps)))
+        service = RegistryService(store, settings, now=lambda when=when: when)
+        try:
+            if into:
+                service.retire(tool_id, actor=actor, into=into, reason="功能重复，整合迁移至保留的工具（示例数据）")
+            else:
+                service.retire(tool_id, actor=actor, reason="运行监测为僵尸类/空壳类，经主办单位确认关停（示例数据）")
+            done += 1
+        except JianfuError:  # already merged or closed by an earlier step of the campaign
+            continue
+    log(f"清理退出：关停注销、整合迁移 {done} 个工具")
 
     findings = FindingService(store, settings.timezone)
     runner_settings = settings.model_copy(update={"workers": 0})
