@@ -100,3 +100,16 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read file") as err:
         sniff_format(tmp_path / "nope.jsonl")
     assert err.value.file == str(tmp_path / "nope.jsonl")
+
+
+@pytest.mark.parametrize(("sample", "fmt"), [("generic/messages.jsonl", "generic"),
+                                            ("wechatmsg/网格员群_utf8.csv", "wechatmsg"),
+                                            ("wecom/archive.json", "wecom")])
+def test_gzipped_exports_are_sniffed_by_their_content(tmp_path: Path, sample: str, fmt: str) -> None:
+    import gzip
+
+    src = SAMPLES / sample
+    packed = tmp_path / f"{src.name}.gz"
+    packed.write_bytes(gzip.compress(src.read_bytes()))
+    assert sniff_format(packed) == fmt == sniff_format(src)
+    assert [m.text for m in read_all(packed)[0]] == [m.text for m in read_all(src)[0]]

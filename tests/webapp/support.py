@@ -47,11 +47,14 @@ class Platform:
         raise AssertionError(f"job {job_id} did not finish in {timeout}s")
 
     def upload(self, csrf: str, path: Path, *, kind: str = "chat", unit_id: str = "", group_tool_id: str = "",
-               content: bytes | None = None) -> dict:
+               content: bytes | None = None, logins: bytes | None = None) -> dict:
         data = content if content is not None else path.read_bytes()
+        files = {"file": (path.name, data)}
+        if logins is not None:
+            files["logins"] = ("logins.csv", logins)
         r = self.client.post("/scans", data={"csrf_token": csrf, "kind": kind, "unit_id": unit_id,
                                              "group_tool_id": group_tool_id},
-                             files={"file": (path.name, data)}, follow_redirects=False)
+                             files=files, follow_redirects=False)
         assert r.status_code == 303, r.text
         job_id = int(r.headers["location"].rsplit("/", 1)[1])
         return self.wait_job(job_id)

@@ -31,13 +31,20 @@ def sniff_format(path: str | Path) -> str:
         with open(p, "rb") as fh:
             sample = fh.read(SAMPLE_BYTES)
             truncated = fh.read(1) != b""
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", str(path)) from None
+        gzipped = sample.startswith(b"\x1f\x8b")
+        if gzipped:  # the readers open gzip directly, so sniff what is inside
+            import gzip
+
+            with gzip.open(p, "rb") as fh:
+                sample = fh.read(SAMPLE_BYTES)
+                truncated = fh.read(1) != b""
+    except (OSError, EOFError) as exc:
+        raise InputError(f"cannot read file: {getattr(exc, 'strerror', None) or exc}", str(path)) from None
     if sample.startswith(b"PK\x03\x04"):
         return _sniff_zip(p)
     text = sample.decode(detect_bytes_encoding(sample, truncated), errors="replace").lstrip("\ufeff")
     head = text.lstrip()
-    suffix = p.suffix.lower()
+    suffix = (Path(p.stem) if gzipped else p).suffix.lower()
     found = None
     if head.startswith(("{", "[")):
         found = _sniff_json(text)

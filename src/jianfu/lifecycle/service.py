@@ -161,6 +161,13 @@ class RegistryService:
             return repo.decide_filing(s, filing_id, decision, actor=actor, reason=reason, now=self.now(),
                                       redirect_to=redirect_to, filing_number=filing_number)
 
+    def update(self, tool_id: str, changes: dict[str, Any], *, actor: str, reason: str,
+               expected_version: int | None = None) -> Tool:
+        """Edit a tool's descriptive fields, with the reason in the audit log (no lost updates)."""
+        with self.store.session() as s:
+            return repo.update_tool(s, tool_id, changes, actor=actor, reason=reason, now=self.now(),
+                                    expected_version=expected_version)
+
     # --- 清理退出 ------------------------------------------------------------------------------------
 
     def transition(self, tool_id: str, target: Status, *, actor: str, reason: str, merged_into: str | None = None,

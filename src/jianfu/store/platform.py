@@ -214,10 +214,11 @@ def _job(row: ScanJobRow) -> Job:
 
 
 def create_job(session: Session, *, kind: str, filename: str, path: str, unit_id: str | None,
-               group_tool_id: str | None, created_by: str, now: datetime) -> Job:
+               group_tool_id: str | None, created_by: str, now: datetime, inputs: dict[str, Any] | None = None) -> Job:
+    """A queued job; `inputs` (e.g. a second file) is kept in the summary until the job replaces it."""
     row = ScanJobRow(kind=kind, filename=filename, path=path, unit_id=unit_id, group_tool_id=group_tool_id,
                      created_by=created_by, created_at=now, status="queued", total=0, processed=0, findings=0,
-                     problems=0, summary={})
+                     problems=0, summary={"inputs": inputs or {}})
     session.add(row)
     session.flush()
     return _job(row)

@@ -47,12 +47,13 @@ class ScanRunner:
         return path
 
     def submit(self, *, kind: str, path: Path, filename: str, unit_id: str | None, group_tool_id: str | None,
-               actor: str) -> repo.Job:
+               actor: str, logins: Path | None = None) -> repo.Job:
         if kind not in KINDS:
             raise InputError(f"未知的上传类型: {kind}")
         with self.store.session() as s:
             job = repo.create_job(s, kind=kind, filename=filename, path=str(path), unit_id=unit_id,
-                                  group_tool_id=group_tool_id, created_by=actor, now=self.now())
+                                  group_tool_id=group_tool_id, created_by=actor, now=self.now(),
+                                  inputs={"logins": str(logins)} if logins else None)
             repo.record_change(s, actor=actor, subject_type="job", subject_id=job.id, action="upload", now=self.now(),
                                details={"kind": kind, "filename": filename})
         self._pool.submit(self.run, job.id)
@@ -137,17 +138,19 @@ class ScanRunner:
                 "encoding": summary.files[0]["encoding"] if summary.files else None}
 
     def _activity(self, job: repo.Job) -> dict[str, Any]:
-        from jianfu.ingest.activity import iter_activity
+        from jianfu.ingest.activity import iter_activity, iter_logins
         from jianfu.lifecycle.service import RegistryService
 
         problems: list[Any] = []
         rows = list(iter_activity(Path(job.path), problems))
+        logins_path = job.summary.get("inputs", {}).get("logins")
+        events = list(iter_logins(logins_path, problems)) if logins_path else []
         if problems:
             raise InputError(f"{len(problems)} 处错误，未写入任何数据；第一处：{problems[0]}", file=job.filename)
         if not rows:
             raise InputError("文件中没有运行数据行", file=job.filename)
         service = RegistryService(self.store, self.settings, self.now)
-        added, updated, _ = service.import_activity(rows)
+        added, updated, logins_added = service.import_activity(rows, events)
         as_of: date = max(r.day for r in rows)
         _, healths = service.assess_activity(as_of, actor=job.created_by)
         statuses: dict[str, int] = {}
@@ -156,8 +159,8 @@ class ScanRunner:
         with self.store.session() as s:
             repo.update_job(s, job.id, total=len(rows), processed=len(rows),
                             findings=sum(n for st, n in statuses.items() if st != "HEALTHY"))
-        return {"rows": len(rows), "added": added, "updated": updated, "as_of": as_of.isoformat(),
-                "statuses": statuses}
+        return {"rows": len(rows), "added": added, "updated": updated, "logins": logins_added,
+                "as_of": as_of.isoformat(), "statuses": statuses}
 
     def _pages(self, job: repo.Job) -> dict[str, Any]:
         from jianfu.detect.web import default_web_rules, scan_page

@@ -120,6 +120,30 @@ def tool_transition(services: ServicesDep, access: CheckedAccess, tool_id: str, 
     return RedirectResponse(f"/registry/{tool_id}", status_code=303)
 
 
+@router.post("/registry/{tool_id}/edit", include_in_schema=False)
+def tool_edit(services: ServicesDep, access: CheckedAccess, tool_id: str, version: Annotated[int, Form()],
+              reason: Annotated[str, Form()], name: Annotated[str, Form()], description: Annotated[str, Form()] = "",
+              functions: Annotated[str, Form()] = "", audience: Annotated[str, Form()] = "",
+              platform: Annotated[str, Form()] = "", filing_number: Annotated[str, Form()] = "") -> Response:
+    """Owners correct their records (GSA site-scanning's lesson); every edit names its reason."""
+    access.require("supervisor", "unit_admin")
+    tool = _tool_for(services, access, tool_id)
+    if not reason.strip():
+        raise UsageError("修改台账必须填写理由")
+    if not name.strip():
+        raise UsageError("名称不能为空")
+    split = tuple(f.strip() for f in functions.replace("；", ";").replace("、", ";").split(";") if f.strip())
+    wanted = {"name": name.strip(), "description": description.strip(), "functions": split,
+              "audience": audience.strip(), "platform": platform.strip() or None,
+              "filing_number": filing_number.strip() or None}
+    changes = {k: v for k, v in wanted.items() if v != getattr(tool, k)}
+    if changes:
+        services.registry.update(tool_id, changes, actor=access.user.username, reason=reason.strip(),
+                                 expected_version=version)
+        services.overview.invalidate()
+    return RedirectResponse(f"/registry/{tool_id}", status_code=303)
+
+
 # --- 审核备案 ---------------------------------------------------------------------------------------------------
 
 

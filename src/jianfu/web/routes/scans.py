@@ -28,7 +28,8 @@ def scans_page(request: Request, services: ServicesDep, access: CurrentAccess) -
 @router.post("/scans", include_in_schema=False)
 def scan_upload(services: ServicesDep, access: CheckedAccess, file: Annotated[UploadFile, File()],
                 kind: Annotated[str, Form()] = "chat", unit_id: Annotated[str, Form()] = "",
-                group_tool_id: Annotated[str, Form()] = "") -> Response:
+                group_tool_id: Annotated[str, Form()] = "",
+                logins: Annotated[UploadFile | None, File()] = None) -> Response:
     access.require("supervisor", "unit_admin", "reviewer")
     if kind not in KINDS:
         raise UsageError(f"未知的上传类型: {kind}")
@@ -37,8 +38,11 @@ def scan_upload(services: ServicesDep, access: CheckedAccess, file: Annotated[Up
     unit = unit_id or access.user.unit_id
     access.check_unit(unit)
     path = services.scans.save_upload(file.filename, file.file)
+    logins_path = None
+    if kind == "activity" and logins is not None and logins.filename:
+        logins_path = services.scans.save_upload(logins.filename, logins.file)
     job = services.scans.submit(kind=kind, path=path, filename=file.filename, unit_id=unit,
-                                group_tool_id=group_tool_id or None, actor=access.user.username)
+                                group_tool_id=group_tool_id or None, actor=access.user.username, logins=logins_path)
     services.overview.invalidate()
     return RedirectResponse(f"/scans/{job.id}", status_code=303)
 
