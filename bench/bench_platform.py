@@ -167,14 +167,12 @@ def ensure_accounts(url: str, data_dir: Path) -> None:
         store.dispose()
 
 
-def generate_chunks(conn: psycopg.Connection[Any], rows: int, seed: int = 20240701,
-                    chunk: int = 50_000) -> Iterator[bytes]:
-    """COPY text lines of --rows findings, spread over the demo's work groups and units."""
+def generate_chunks(units: list[tuple[str, str | None]], groups: list[tuple[str, str, str]], rows: int,
+                    seed: int = 20240701, chunk: int = 50_000) -> Iterator[bytes]:
+    """COPY text lines of --rows findings, spread over the demo's work groups (id, name, owner) and units."""
     rng = np.random.default_rng(seed)
-    units = conn.execute("SELECT id, parent_id FROM units ORDER BY id").fetchall()
     unit_ids = [u for u, _ in units]
-    parent_of = {u: p for u, p in units}
-    groups = conn.execute("SELECT id, name, owner_unit_id FROM tools WHERE kind = 'work_group' ORDER BY id").fetchall()
+    parent_of = dict(units)
     if not groups:
         raise SystemExit("no work-group tools in the registry")
     g_tool = [g[0] for g in groups]
@@ -260,6 +258,9 @@ def load_findings(url: str, rows: int, console: Console) -> dict[str, float]:
     times: dict[str, float] = {}
     with psycopg.connect(url) as conn:
         conn.execute("TRUNCATE message_findings RESTART IDENTITY")
+        units = [(str(u), p) for u, p in conn.execute("SELECT id, parent_id FROM units ORDER BY id")]
+        groups = [(str(i), str(n), str(o)) for i, n, o in conn.execute(
+            "SELECT id, name, owner_unit_id FROM tools WHERE kind = 'work_group' ORDER BY id")]
         conn.execute("SET maintenance_work_mem = '256MB'")
         indexes = conn.execute(
             "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = 'message_findings' AND NOT EXISTS "
@@ -277,7 +278,7 @@ def load_findings(url: str, rows: int, console: Console) -> dict[str, float]:
         copy_sql = sql.SQL("COPY message_findings ({}) FROM STDIN").format(
             sql.SQL(", ").join(sql.Identifier(c) for c in COLUMNS))
         with conn.cursor() as cur, cur.copy(copy_sql) as copy:
-            for n, data in enumerate(generate_chunks(conn, rows), start=1):
+            for n, data in enumerate(generate_chunks(units, groups, rows), start=1):
                 copy.write(data)
                 if n % 4 == 0:
                     console.print(f"  COPY: {min(n * 50_000, rows):,} rows, {time.perf_counter() - start:.0f} s",

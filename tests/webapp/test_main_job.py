@@ -44,6 +44,7 @@ def test_main_job_serves_the_demo_with_real_findings(tmp_path: Path) -> None:
         assert data["findings"]["total"] > 10_000  # a year of chat, scanned
         assert data["burden"]["by_issuing_unit"][0]["cadre_hours"] > 100
         assert data["activity"]["ZOMBIE"] > 100
+        assert data["pages"]["checked"] == 22 and data["pages"]["hacked"] >= 5  # the demo's published pages
         trend = data["tools"]["trend"]
         assert trend[0]["total"] > trend[-1]["total"]  # retired zombie tools: the numbers come down
         assert ready < 120, f"first start took {ready:.0f}s"

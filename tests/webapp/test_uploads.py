@@ -58,6 +58,9 @@ def test_pages_upload_finds_injected_spam(platform: Platform) -> None:
     techniques = {f.get("technique") for f in job["summary"]["pages"][0]["findings"]}
     assert {i["technique"] for i in gold[hacked]["injections"]} <= techniques
     assert "被植入" in platform.client.get(f"/scans/{job['id']}").text
+    listing = platform.client.get("/pages").text  # kept as a snapshot, like a crawl
+    assert f"file:{hacked}" in listing and '<tr class="bad">' in listing
+    assert platform.client.get("/api/overview").json()["pages"]["hacked"] == 1
 
 
 def test_registry_import_export_and_edit(platform: Platform, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from jianfu.store import clues as clue_repo
 from jianfu.store import findings as finding_repo
 from jianfu.store.activity import health_counts
 from jianfu.store.db import Store
+from jianfu.store.web import latest_snapshots
 from jianfu.taxonomy import CHINESE_NAME, MESSAGE_CODES, Code
 
 KIND_NAME = {"app": "政务应用程序", "miniprogram": "小程序", "public_account": "政务公众账号", "work_group": "工作群组"}
@@ -84,6 +85,7 @@ class Overview:
             groups = finding_repo.worst_groups(s, scope)
             clues = clue_repo.clue_counts(s, scope)
             health_by_status = health_counts(s, scope)
+            pages = latest_snapshots(s) if scope is None else []  # pages belong to no unit yet: supervisors only
         last_month = months[-1]["month"] if months else None
         trend_end = date.fromisoformat(last_month + "-01") if last_month else self.today()
         kinds = {k: 0 for k in KIND_NAME}
@@ -106,5 +108,8 @@ class Overview:
             "heatmap": heat, "monthly": months, "worst_groups": groups, "clues": clues,
             "activity": {k: health_by_status.get(k, 0) for k in ("HEALTHY", "ZOMBIE", "EMPTY_SHELL",
                                                                "FORCED_USAGE_PATTERN")},
+            "pages": {"checked": len(pages), "hacked": sum(1 for p in pages if p.hacked),
+                      **{code: sum(1 for p in pages if any(f.get("code") == code for f in p.findings))
+                         for code in ("INJECTED_SPAM", "SEVERE_TYPO", "STALE_CONTENT")}},
             "code_names": {str(c): CHINESE_NAME[c] for c in Code},
         }

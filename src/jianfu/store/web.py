@@ -67,3 +67,15 @@ def snapshot_content(session: Session, url: str, sha256: str) -> bytes | None:
         WebSnapshotRow.url == url, WebSnapshotRow.sha256 == sha256, WebSnapshotRow.content_gz.is_not(None)).limit(1)
     ).scalar()
     return gzip.decompress(row) if row else None
+
+
+def latest_snapshots(session: Session, agent: str = "browser", limit: int = 500) -> list[Snapshot]:
+    """The newest snapshot of every URL as one agent saw it, hacked pages and pages with findings first."""
+    from sqlalchemy import func
+
+    newest = (select(func.max(WebSnapshotRow.id)).where(WebSnapshotRow.agent == agent)
+              .group_by(WebSnapshotRow.url).scalar_subquery())
+    rows = session.execute(select(WebSnapshotRow).where(WebSnapshotRow.id.in_(newest))).scalars()
+    snaps = [_snapshot(r) for r in rows]
+    snaps.sort(key=lambda s: (not s.hacked, not s.findings, s.url))
+    return snaps[:limit]

@@ -23,6 +23,7 @@ from jianfu.workflow.accounts import Access, AccountService, scope_for
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 ZONE = ZoneInfo("Asia/Shanghai")
 AS_OF = date(2025, 6, 30)
+PAGES_AS_OF = date(2025, 9, 30)  # the day the demo's pages were checked
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,17 @@ def seed(store: Store, settings: Settings, log: Callable[[str], None] = print) -
     scan_files(small, runner_settings, on_result=results.append)
     new_small, _ = findings.ingest(results, findings.placement("QH-C03"))
     log(f"群聊：发现问题 {new + new_small} 条")
+
+    from jianfu.detect.web import default_web_rules, scan_page
+    from jianfu.ingest.pages import iter_pages
+    from jianfu.workflow.scans import store_page_verdicts
+
+    pages = list(iter_pages([str(DEMO / "pages")]))
+    web_rules = default_web_rules()
+    verdicts = [scan_page(p.source, kind=p.kind, file=p.file, as_of=PAGES_AS_OF, rules=web_rules).to_json()
+                for p in pages]
+    store_page_verdicts(store, verdicts, [p.source for p in pages], datetime(2025, 9, 30, 9, 0, tzinfo=ZONE))
+    log(f"发布内容：检测 {len(pages)} 个网页，被植入 {sum(1 for v in verdicts if v['hacked'])} 个")
 
     accounts = AccountService(store)
     for a in ACCOUNTS:

@@ -63,6 +63,12 @@ class ScanRunner:
         with self.store.session() as s:
             return repo.list_jobs(s, sorted(scope) if scope is not None else None, limit)
 
+    def pages(self) -> list[Any]:
+        from jianfu.store.web import latest_snapshots
+
+        with self.store.session() as s:
+            return latest_snapshots(s)
+
     def job(self, job_id: int) -> repo.Job:
         with self.store.session() as s:
             return repo.get_job(s, job_id)
@@ -172,11 +178,24 @@ class ScanRunner:
         for page in iter_pages([job.path]):
             verdict = scan_page(page.source, kind=page.kind, file=Path(page.file).name, as_of=as_of, rules=rules)
             verdicts.append(verdict.to_json())
+        store_page_verdicts(self.store, verdicts, [p.source for p in iter_pages([job.path])], self.now())
         hacked = sum(1 for v in verdicts if v.get("hacked"))
         with self.store.session() as s:
             repo.update_job(s, job.id, total=len(verdicts), processed=len(verdicts),
                             findings=sum(len(v.get("findings", [])) for v in verdicts))
         return {"pages": verdicts[:200], "hacked": hacked, "count": len(verdicts)}
+
+
+def store_page_verdicts(store: Store, verdicts: list[dict[str, Any]], sources: list[str], now: datetime) -> None:
+    """Each checked page becomes a snapshot (as `web crawl` stores them), so the platform keeps its history."""
+    from jianfu.store.web import save_snapshot
+
+    with store.session() as s:
+        for verdict, source in zip(verdicts, sources, strict=True):
+            url = verdict.get("url") or f"file:{verdict['file']}"
+            save_snapshot(s, url=url, agent="browser", fetched_at=now, status_code=None, final_url=None, error=None,
+                          body=source.encode("utf-8"), hacked=bool(verdict.get("hacked")),
+                          findings=list(verdict.get("findings", [])))
 
 
 def _count_units(path: str) -> int:

@@ -52,3 +52,10 @@ def scan_page(request: Request, services: ServicesDep, access: CurrentAccess, jo
     job = services.scans.job(job_id)
     access.check_unit(job.unit_id)
     return render(request, "scan.html", {"job": job, "kinds": KINDS})
+
+
+@router.get("/pages", include_in_schema=False)
+def pages_page(request: Request, services: ServicesDep, access: CurrentAccess) -> Response:
+    """发布内容: the newest check of every page, hacked ones first, with the injected text as evidence."""
+    access.require("supervisor", "reviewer")
+    return render(request, "pages.html", {"pages": services.scans.pages()})
