@@ -81,6 +81,9 @@ def test_registry_import_export_and_edit(platform: Platform, tmp_path: Path) -> 
     export = load_workbook(io.BytesIO(platform.client.get("/registry/export.xlsx").content))
     ids = {cell for ws in export.worksheets for row in ws.iter_rows(values_only=True) for cell in row}
     assert "QH-XCX-00001" in ids
+    one = load_workbook(io.BytesIO(platform.client.get("/registry/export.xlsx?unit=QH-C01").content))
+    one_ids = {c for ws in one.worksheets for row in ws.iter_rows(values_only=True) for c in row}
+    assert "QH-QUN-00107" in one_ids and "QH-XCX-00001" not in one_ids  # 清源区 only
     # an owner corrects a record; the reason lands in the audit log
     tool = next(t for t in platform.services.registry.tools() if t.owner_unit == "清河市人民政府办公室")
     admin_csrf = platform.login(ADMIN)

@@ -55,12 +55,18 @@ def registry_page(request: Request, services: ServicesDep, access: CurrentAccess
 
 
 @router.get("/registry/export.xlsx", include_in_schema=False)
-def registry_export(services: ServicesDep, access: CurrentAccess) -> Response:
+def registry_export(services: ServicesDep, access: CurrentAccess, unit: str | None = None) -> Response:
+    """The 台账 as the office XLSX: everything the user may see, or one unit and the units below it."""
     from jianfu.report.registry_export import write_registry_xlsx
 
     tools = visible_tools(services, access)
+    if unit:
+        access.check_unit(unit)
+        tree = services.accounts.unit_tree()
+        below = {tree.names[u] for u in tree.subtree(unit) if u in tree.names}
+        tools = [t for t in tools if t.owner_unit in below]
     names = {t.owner_unit for t in tools}
-    units = [u for u in services.registry.units() if access.scope is None or u.name in names or u.id in access.scope]
+    units = [u for u in services.registry.units() if u.name in names]
     tmp = Path(tempfile.mkstemp(suffix=".xlsx")[1])
     write_registry_xlsx(units, tools, tmp)
     return FileResponse(tmp, filename="台账.xlsx", background=BackgroundTask(tmp.unlink, missing_ok=True),
