@@ -456,7 +456,7 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="keep the database afterwards")
     ap.add_argument("--reuse", action="store_true", help="keep an existing database that already has --rows rows")
     args = ap.parse_args()
-    console = Console()
+    console = Console(width=200)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install wrk)")
     if args.seconds + args.warmup > OVERVIEW_TTL - 3:

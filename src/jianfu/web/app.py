@@ -23,7 +23,7 @@ from jianfu.lifecycle.service import RegistryService
 from jianfu.store.db import Store, default_url, open_store
 from jianfu.web.deps import LoginRequired, Services
 from jianfu.web.render import render
-from jianfu.workflow.accounts import AccountService
+from jianfu.workflow.accounts import AccountService, UnitDirectory
 from jianfu.workflow.clues import ClueService
 from jianfu.workflow.findings import FindingService
 from jianfu.workflow.scans import ScanRunner
@@ -40,8 +40,10 @@ SECURITY_HEADERS = {
 
 def build_services(settings: Settings, store: Store | None = None) -> Services:
     store = store or open_store(default_url(settings))
-    return Services(settings=settings, store=store, accounts=AccountService(store),
-                    findings=FindingService(store, settings.timezone), clues=ClueService(store, settings.timezone),
+    units = UnitDirectory(store)
+    return Services(settings=settings, store=store, accounts=AccountService(store, units=units),
+                    findings=FindingService(store, settings.timezone, units=units),
+                    clues=ClueService(store, settings.timezone),
                     scans=ScanRunner(store, settings), registry=RegistryService(store, settings),
                     overview=Overview(store))
 

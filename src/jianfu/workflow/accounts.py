@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -60,10 +62,46 @@ class Access:
             raise Forbidden("无权访问其他单位的数据")
 
 
+class UnitDirectory:
+    """The unit tree, read once and kept for a short time: every request needs it for its scope, and units
+    change only when a 台账 is imported (which calls `invalidate`)."""
+
+    def __init__(self, store: Store, ttl_seconds: float = 60.0) -> None:
+        self.store = store
+        self.ttl = ttl_seconds
+        self._tree: repo.UnitTree | None = None
+        self._at = 0.0
+        self._scopes: dict[tuple[str, str], frozenset[str] | None] = {}
+        self._lock = threading.Lock()
+
+    def tree(self) -> repo.UnitTree:
+        with self._lock:
+            if self._tree is None or time.monotonic() - self._at > self.ttl:
+                with self.store.session() as s:
+                    self._tree = repo.unit_tree(s)
+                self._at = time.monotonic()
+                self._scopes.clear()
+            return self._tree
+
+    def scope(self, user: User) -> frozenset[str] | None:
+        tree = self.tree()
+        key = (user.role, user.unit_id)
+        with self._lock:
+            if key not in self._scopes:
+                self._scopes[key] = scope_for(user, tree)
+            return self._scopes[key]
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._tree = None
+
+
 class AccountService:
-    def __init__(self, store: Store, now: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, store: Store, now: Callable[[], datetime] | None = None,
+                 units: UnitDirectory | None = None) -> None:
         self.store = store
         self.now = now or (lambda: datetime.now(UTC))
+        self.units = units or UnitDirectory(store)
 
     def create_user(self, username: str, password: str, *, role: str, unit_id: str, display_name: str | None = None,
                     actor: str = "system") -> User:
@@ -99,8 +137,7 @@ class AccountService:
         return LoggedIn(user, token, csrf)
 
     def unit_tree(self) -> repo.UnitTree:
-        with self.store.session() as s:
-            return repo.unit_tree(s)
+        return self.units.tree()
 
     def users(self, access: Access) -> list[User]:
         access.require("supervisor")
@@ -119,8 +156,7 @@ class AccountService:
             if found is None:
                 return None
             user, csrf = found
-            tree = repo.unit_tree(s)
-        return Access(user, scope_for(user, tree), csrf)
+        return Access(user, self.units.scope(user), csrf)
 
 
 def scope_for(user: User, tree: repo.UnitTree) -> frozenset[str] | None:

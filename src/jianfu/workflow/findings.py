@@ -23,7 +23,7 @@ from jianfu.store import platform as platform_repo
 from jianfu.store.db import Store
 from jianfu.store.findings import FindingQuery, StoredFinding
 from jianfu.taxonomy import SEVERITY_NAME
-from jianfu.workflow.accounts import Access
+from jianfu.workflow.accounts import Access, UnitDirectory
 
 STATUS_NAME = {"open": "待审核", "confirmed": "已确认", "dismissed": "已排除", "assigned": "已交办",
                "rectifying": "整改中", "closed": "已办结"}
@@ -98,10 +98,12 @@ def _int(value: Any) -> int | None:
 
 
 class FindingService:
-    def __init__(self, store: Store, tz: str = "Asia/Shanghai", now: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, store: Store, tz: str = "Asia/Shanghai", now: Callable[[], datetime] | None = None,
+                 units: UnitDirectory | None = None) -> None:
         self.store = store
         self.tz = ZoneInfo(tz)
         self.now = now or (lambda: datetime.now(UTC))
+        self.units = units or UnitDirectory(store)
 
     def placement(self, default_unit_id: str, default_tool_id: str | None = None) -> Placement:
         with self.store.session() as s:
@@ -140,7 +142,7 @@ class FindingService:
         scoped = FindingQuery(**{**{f: getattr(q, f) for f in q.__dataclass_fields__}, "scope": access.scope})
         with self.store.session() as s:
             items, total = repo.list_findings(s, scoped, limit=limit, offset=offset, order=order)
-            names = platform_repo.unit_tree(s).names
+        names = self.units.tree().names
         for item in items:
             item.unit_names = names
         return items, total
@@ -149,7 +151,7 @@ class FindingService:
         with self.store.session() as s:
             item = repo.get_finding(s, finding_id)
             access.check_unit(item.owner_unit_id, item.issuing_unit_id, item.assigned_unit_id)
-            item.unit_names = platform_repo.unit_tree(s).names
+            item.unit_names = self.units.tree().names
             history = platform_repo.changes_for(s, "finding", finding_id)
         return item, history
 

@@ -93,6 +93,7 @@ def registry_import(request: Request, services: ServicesDep, access: CheckedAcce
         result = services.registry.import_records(parsed.units, parsed.tools, actor=access.user.username,
                                                   source=file.filename)
     services.overview.invalidate()
+    services.accounts.units.invalidate()
     return render(request, "import_result.html", {"problems": [], "count": 0, "result": result})
 
 
