@@ -20,8 +20,12 @@ from jianfu.config import Settings
               help="Database URL (default: SQLite in the data dir; postgresql://… in production).")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="TOML settings file.")
 @click.option("--seed-only", is_flag=True, help="Prepare the database (and demo) and exit without serving.")
-def serve(demo: bool, host: str, port: int, database_url: str | None, config: Path | None, seed_only: bool) -> None:
+@click.option("--workers", type=int, default=0, show_default=True,
+              help="Server processes; 0 = one per CPU core (sessions, CSRF and jobs live in the database).")
+def serve(demo: bool, host: str, port: int, database_url: str | None, config: Path | None, seed_only: bool,
+          workers: int) -> None:
     """Start the web platform (Simplified Chinese UI, JSON API under /api)."""
+    import os
     import time
 
     import uvicorn
@@ -46,10 +50,20 @@ def serve(demo: bool, host: str, port: int, database_url: str | None, config: Pa
     if seed_only:
         store.dispose()
         return
-    app = create_app(settings, build_services(settings, store))
+    workers = workers or os.cpu_count() or 1
     out.print(f"减负平台已启动：http://{host}:{port}/   匿名反映问题：http://{host}:{port}/clue", highlight=False)
     # No access log: the clue channel must not leave reporters' addresses in a log file.
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(settings, build_services(settings, store)), host=host, port=port, access_log=False,
+                    log_level="warning")
+        return
+    store.dispose()
+    os.environ["JIANFU_DATABASE_URL"] = url  # each worker process builds the same app from the environment
+    os.environ["JIANFU_DATA_DIR"] = settings.data_dir
+    if config is not None:
+        os.environ["JIANFU_CONFIG_FILE"] = str(config)
+    uvicorn.run("jianfu.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
+                access_log=False, log_level="warning")
 
 
 @click.group("users", help="Platform accounts.")

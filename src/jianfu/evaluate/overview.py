@@ -50,27 +50,62 @@ def tool_trend(lifespans: list[tuple[str, date | None, datetime | None]], last: 
 
 
 class Overview:
+    """Overview figures per scope, kept for `ttl_seconds`.
+
+    On a large archive one build reads the whole table in scope (seconds on a million findings), so a
+    stale entry is served at once while one background thread rebuilds it, and concurrent requests for a
+    scope with no entry wait for the single build in progress instead of starting their own.
+    `ttl_seconds=0` builds on every call (tests that read their own writes).
+    """
+
     def __init__(self, store: Store, ttl_seconds: float = 30.0, today: Callable[[], date] | None = None) -> None:
         self.store = store
         self.ttl = ttl_seconds
         self.today = today or (lambda: datetime.now(UTC).date())
         self._cache: dict[Any, tuple[float, dict[str, Any]]] = {}
+        self._building: dict[Any, threading.Event] = {}
         self._lock = threading.Lock()
 
     def invalidate(self) -> None:
+        """Mark every entry stale: the next request gets the old figures and triggers a rebuild."""
         with self._lock:
-            self._cache.clear()
+            self._cache = {k: (float("-inf"), v) for k, (_, v) in self._cache.items()}
 
     def build(self, scope: frozenset[str] | None) -> dict[str, Any]:
-        key = scope
+        if self.ttl <= 0:
+            return self._build(scope)
         with self._lock:
-            hit = self._cache.get(key)
+            hit = self._cache.get(scope)
             if hit is not None and time.monotonic() - hit[0] < self.ttl:
                 return hit[1]
-        data = self._build(scope)
+            event = self._building.get(scope)
+            if event is None:
+                event = self._building[scope] = threading.Event()
+                if hit is not None:  # stale: answer now, refresh in the background
+                    threading.Thread(target=self._refresh, args=(scope, event), daemon=True).start()
+                    return hit[1]
+                owner = True
+            else:
+                if hit is not None:
+                    return hit[1]
+                owner = False
+        if owner:
+            self._refresh(scope, event)
+        else:
+            event.wait(timeout=300)
         with self._lock:
-            self._cache[key] = (time.monotonic(), data)
-        return data
+            hit = self._cache.get(scope)
+        return hit[1] if hit is not None else self._build(scope)
+
+    def _refresh(self, scope: frozenset[str] | None, event: threading.Event) -> None:
+        try:
+            data = self._build(scope)
+            with self._lock:
+                self._cache[scope] = (time.monotonic(), data)
+        finally:
+            with self._lock:
+                self._building.pop(scope, None)
+            event.set()
 
     def _build(self, scope: frozenset[str] | None) -> dict[str, Any]:
         with self.store.session() as s:

@@ -97,6 +97,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     return app
 
 
+def app_from_env() -> FastAPI:
+    """The app for a server with several worker processes (`uvicorn --factory`): settings from JIANFU_* variables
+    and the TOML file named by JIANFU_CONFIG_FILE, as `jianfu serve` sets them."""
+    import os
+
+    return create_app(Settings.load(os.environ.get("JIANFU_CONFIG_FILE") or None))
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 

@@ -138,10 +138,12 @@ class FindingService:
         return new, known
 
     def list(self, access: Access, q: FindingQuery, *, limit: int = 50, offset: int = 0,
-             order: str = "recent") -> tuple[list[StoredFinding], int]:
+             order: str = "recent", count_cap: int | None = repo.COUNT_CAP) -> tuple[list[StoredFinding], int]:
+        """A page in the user's scope; the total is capped (repo.COUNT_CAP + 1 means "more than the cap")."""
         scoped = FindingQuery(**{**{f: getattr(q, f) for f in q.__dataclass_fields__}, "scope": access.scope})
         with self.store.session() as s:
-            items, total = repo.list_findings(s, scoped, limit=limit, offset=offset, order=order)
+            items, total = repo.list_findings(s, scoped, limit=limit, offset=offset, order=order,
+                                              count_cap=count_cap)
         names = self.units.tree().names
         for item in items:
             item.unit_names = names

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from jianfu.store.findings import StoredFinding
+from jianfu.store.findings import COUNT_CAP, StoredFinding
 from jianfu.web.deps import CheckedAccess, CurrentAccess, ServicesDep
 from jianfu.web.routes.findings import finding_query
 
@@ -53,7 +53,8 @@ class FindingPublic(BaseModel):
 
 
 class FindingPage(BaseModel):
-    total: int
+    total: int = Field(description="matching findings, counted up to 10,001 (10,001 = more than 10,000)")
+    total_capped: bool
     items: list[FindingPublic]
 
 
@@ -133,7 +134,7 @@ def findings(services: ServicesDep, access: CurrentAccess, code: str | None = No
     query = finding_query(code, status, unit, tool, job, off_hours, since, until, q)
     items, total = services.findings.list(access, query, limit=max(1, min(limit, 500)), offset=max(0, offset),
                                           order=order)
-    return FindingPage(total=total, items=[_public(f) for f in items])
+    return FindingPage(total=total, total_capped=total > COUNT_CAP, items=[_public(f) for f in items])
 
 
 @router.get("/findings/{finding_id}", response_model=FindingPublic)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from jianfu.errors import UsageError
-from jianfu.store.findings import STATUSES, FindingQuery
+from jianfu.store.findings import COUNT_CAP, STATUSES, FindingQuery
 from jianfu.taxonomy import MESSAGE_CODES
 from jianfu.web.deps import CheckedAccess, CurrentAccess, ServicesDep
 from jianfu.web.render import render
@@ -49,7 +49,8 @@ def findings_page(request: Request, services: ServicesDep, access: CurrentAccess
                "job": job or "", "off_hours": off_hours or "", "since": since or "", "until": until or "",
                "q": q or "", "order": order}
     return render(request, "findings.html", {
-        "items": items, "total": total, "page": page, "pages": max(1, -(-total // PAGE)), "filters": filters,
+        "items": items, "total": total, "capped": total > COUNT_CAP, "cap": COUNT_CAP, "page": page,
+        "pages": max(1, -(-total // PAGE)), "filters": filters,
         "codes": [str(c) for c in MESSAGE_CODES], "statuses": STATUSES,
         "query": urlencode({k: v for k, v in filters.items() if v})})
 

@@ -84,7 +84,8 @@ def findings_xlsx(services: ServicesDep, access: CurrentAccess, unit: str | None
     period = _period(since, until)
     start, end = period.bounds(services.findings.tz)
     scoped = Access(access.user, scope, access.csrf_token)
-    items, _ = services.findings.list(scoped, FindingQuery(since=start, until=end), limit=100_000)
+    items, _ = services.findings.list(scoped, FindingQuery(since=start, until=end), limit=100_000,
+                                      count_cap=None)
     tmp = Path(tempfile.mkstemp(suffix=".xlsx")[1])
     write_findings_xlsx(items, services.accounts.unit_tree().names, tmp, f"{name} 问题线索（{period.label()}）")
     return FileResponse(tmp, background=BackgroundTask(tmp.unlink, missing_ok=True),
