@@ -1,6 +1,6 @@
 # The two commands of the README: `make run` (the main job) and `make test` (the test suite).
 # Both install what is missing first (scripts/bootstrap.sh), so a fresh machine needs nothing else.
-.PHONY: run test lint bootstrap eval bench train bench-duplicates bench-activity bench-web
+.PHONY: run test lint bootstrap eval bench train bench-duplicates bench-activity bench-web bench-platform screenshots
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -35,3 +35,9 @@ bench-activity: bootstrap
 
 bench-web: bootstrap
 	.venv/bin/python bench/bench_web.py
+
+bench-platform: bootstrap
+	.venv/bin/python bench/bench_platform.py
+
+screenshots: bootstrap
+	.venv/bin/python scripts/screenshots.py
