@@ -284,3 +284,18 @@ def test_api_errors_have_one_shape_and_an_openapi_spec(platform: Platform) -> No
     spec = c.get("/api/openapi.json").json()
     assert {"/api/findings", "/api/overview", "/api/clues", "/api/jobs/{job_id}"} <= set(spec["paths"])
     assert c.get("/no-such-page").status_code == 404
+
+
+def test_totals_are_counted_up_to_the_cap(platform: Platform) -> None:
+    from jianfu.store.findings import FindingQuery
+
+    csrf = platform.login(SUPERVISOR)
+    job = platform.upload(csrf, CHAT, unit_id=OTHER_UNIT)
+    assert job["findings"] >= 5
+    access = platform.services.accounts.access(platform.client.cookies.get("jianfu_session"))
+    assert access is not None
+    items, total = platform.services.findings.list(access, FindingQuery(), limit=2, count_cap=3)
+    assert len(items) == 2 and total == 4  # cap + 1 means "more than the cap"
+    items, total = platform.services.findings.list(access, FindingQuery(), limit=2, offset=4, count_cap=3)
+    assert total >= 6 or total == job["findings"]  # a later page still knows there are rows up to it
+    assert platform.services.findings.list(access, FindingQuery(), count_cap=None)[1] == job["findings"]

@@ -159,13 +159,13 @@ def get_finding(session: Session, finding_id: int) -> StoredFinding:
     return _stored(row)
 
 
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 def list_findings(session: Session, q: FindingQuery, *, limit: int = 50, offset: int = 0,
                   order: str = "recent", count_cap: int | None = COUNT_CAP) -> tuple[list[StoredFinding], int]:
     """A page of findings and their total. The total is counted up to `count_cap` + 1 only: an exact count
-    over a million rows costs more than the page itself, and a reader needs "more than 10,000", not the digit."""
+    over a million rows costs more than the page itself, and a reader needs "more than 1,000", not the digit."""
     conds = _where(q)
     matching = select(MessageFindingRow.id).where(*conds)
     if count_cap is not None:

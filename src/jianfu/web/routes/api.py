@@ -53,7 +53,7 @@ class FindingPublic(BaseModel):
 
 
 class FindingPage(BaseModel):
-    total: int = Field(description="matching findings, counted up to 10,001 (10,001 = more than 10,000)")
+    total: int = Field(description="matching findings, counted up to 1,001 (1,001 = more than 1,000)")
     total_capped: bool
     items: list[FindingPublic]
 
