@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from jianfu.errors import ConflictError, NotFound
+from jianfu.errors import NotFound
 from jianfu.store.models import AuditRow, ClueRow, ToolRow, UnitRow
+from jianfu.store.platform import edit_versioned
 
 CLUE_STATUSES = ("received", "triaging", "verified", "unfounded", "referred", "closed")
 
@@ -78,15 +79,7 @@ def list_clues(session: Session, scope: frozenset[str] | None, status: str | Non
 
 
 def update_clue(session: Session, clue_id: int, expected_version: int | None, **values: Any) -> Clue:
-    row = session.get(ClueRow, clue_id)
-    if row is None:
-        raise NotFound(f"线索不存在: {clue_id}")
-    if expected_version is not None and row.version != expected_version:
-        raise ConflictError(f"线索 {clue_id} 已被他人修改，请刷新后重试")
-    for key, value in values.items():
-        setattr(row, key, value)
-    session.flush()
-    return _clue(row)
+    return _clue(edit_versioned(session, ClueRow, clue_id, expected_version, "线索", values))
 
 
 def clue_counts(session: Session, scope: frozenset[str] | None) -> dict[str, int]:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from jianfu.errors import NotFound
 from jianfu.store.models import MessageFindingRow, UnitRow
+from jianfu.store.platform import edit_versioned
 
 STATUSES = ("open", "confirmed", "dismissed", "assigned", "rectifying", "closed")
 OPEN_STATUSES = ("open", "confirmed", "assigned", "rectifying")
@@ -181,18 +182,8 @@ def list_findings(session: Session, q: FindingQuery, *, limit: int = 50, offset:
 
 
 def update_finding(session: Session, finding_id: int, expected_version: int | None, **values: Any) -> StoredFinding:
-    """Change a finding's review fields; a stale version raises ConflictError via the version column."""
-    row = session.get(MessageFindingRow, finding_id)
-    if row is None:
-        raise NotFound(f"问题线索不存在: {finding_id}")
-    if expected_version is not None and row.version != expected_version:
-        from jianfu.errors import ConflictError
-
-        raise ConflictError(f"问题线索 {finding_id} 已被他人修改，请刷新后重试")
-    for key, value in values.items():
-        setattr(row, key, value)
-    session.flush()
-    return _stored(row)
+    """Change a finding's review fields; a stale version raises ConflictError and writes nothing."""
+    return _stored(edit_versioned(session, MessageFindingRow, finding_id, expected_version, "问题线索", values))
 
 
 def fingerprint_status(session: Session, fingerprints: Sequence[str]) -> dict[str, str]:

@@ -98,6 +98,25 @@ class UnitTree:
         return {name: uid for uid, name in self.names.items()}
 
 
+# --- rows under review (findings, clues) ------------------------------------------------------------------------
+
+
+def edit_versioned(session: Session, model: type[Any], key: int, expected_version: int | None, what: str,
+                   values: dict[str, Any]) -> Any:
+    """Set fields on one row whose `version` guards against lost updates; a stale version writes nothing."""
+    from jianfu.errors import ConflictError
+
+    row = session.get(model, key)
+    if row is None:
+        raise NotFound(f"{what}不存在: {key}")
+    if expected_version is not None and row.version != expected_version:
+        raise ConflictError(f"{what} {key} 已被他人修改，请刷新后重试")
+    for name, value in values.items():
+        setattr(row, name, value)
+    session.flush()
+    return row
+
+
 # --- units ----------------------------------------------------------------------------------------------------------
 
 
