@@ -26,7 +26,10 @@ def test_pages_need_a_login_and_bad_passwords_fail(platform: Platform) -> None:
     assert r.status_code == 401 and "用户名或密码错误" in r.text
     assert c.post("/login", data={"username": "nobody", "password": PASSWORD}).status_code == 401
     platform.login(SUPERVISOR)
-    assert "总览" in c.get("/").text
+    page = c.get("/")
+    assert "总览" in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["cache-control"] == "no-store" and page.headers["x-frame-options"] == "DENY"
 
 
 def test_passwords_are_argon2_and_sessions_keep_only_a_hash(platform: Platform) -> None:

@@ -38,6 +38,32 @@ SECURITY_HEADERS = {
 }
 
 
+class SecurityHeaders:
+    """Pure ASGI middleware (cheaper than Starlette's BaseHTTPMiddleware): security headers on every response,
+    and no caching of pages that carry user data."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        extra = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()
+                 if not (path.startswith("/api/docs") and k == "Content-Security-Policy")]
+        if not path.startswith("/static"):
+            extra.append((b"cache-control", b"no-store"))
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []), *(h for h in extra if h[0] not in present)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def build_services(settings: Settings, store: Store | None = None) -> Services:
     store = store or open_store(default_url(settings))
     units = UnitDirectory(store)
@@ -63,16 +89,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.services = services
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        for key, value in SECURITY_HEADERS.items():
-            if request.url.path.startswith("/api/docs") and key == "Content-Security-Policy":
-                continue  # the bundled API docs page loads its own inline script
-            response.headers.setdefault(key, value)
-        if not request.url.path.startswith("/static"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(JianfuError)
     async def jianfu_error(request: Request, exc: JianfuError) -> Response:
