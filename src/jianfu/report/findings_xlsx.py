@@ -11,11 +11,9 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from jianfu.store.findings import StoredFinding
+from jianfu.store.findings import STATUS_NAME, StoredFinding
 from jianfu.taxonomy import CHINESE_NAME, Code
 
-STATUS_NAME = {"open": "待审核", "confirmed": "已确认", "dismissed": "已排除", "assigned": "已交办",
-               "rectifying": "整改中", "closed": "已办结"}
 HEADER = ["编号", "发送时间", "工作群组", "建群单位", "发文单位", "发送人", "问题类型", "证据", "规则", "政策依据",
           "严重程度", "工作时间外", "每人耗时（分钟）", "群人数", "负担（人·分钟）", "审核状态", "审核说明", "消息原文"]
 

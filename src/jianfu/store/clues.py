@@ -7,7 +7,6 @@ stored, only the code's SHA-256.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -135,12 +134,6 @@ def tool_lifespans(session: Session, scope: frozenset[str] | None) -> list[tuple
             retired = created
         out.append((kind, start, retired))
     return out
-
-
-def tool_names(session: Session, ids: Sequence[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    return {i: n for i, n in session.execute(select(ToolRow.id, ToolRow.name).where(ToolRow.id.in_(list(ids))))}
 
 
 def work_groups_by_name(session: Session) -> dict[str, tuple[str, str]]:

@@ -23,6 +23,8 @@ from jianfu.store.platform import edit_versioned
 
 STATUSES = ("open", "confirmed", "dismissed", "assigned", "rectifying", "closed")
 OPEN_STATUSES = ("open", "confirmed", "assigned", "rectifying")
+STATUS_NAME = {"open": "待审核", "confirmed": "已确认", "dismissed": "已排除", "assigned": "已交办",
+               "rectifying": "整改中", "closed": "已办结"}
 
 
 @dataclass(slots=True)
@@ -188,12 +190,6 @@ def list_findings(session: Session, q: FindingQuery, *, limit: int = 50, offset:
 def update_finding(session: Session, finding_id: int, expected_version: int | None, **values: Any) -> StoredFinding:
     """Change a finding's review fields; a stale version raises ConflictError and writes nothing."""
     return _stored(edit_versioned(session, MessageFindingRow, finding_id, expected_version, "问题线索", values))
-
-
-def fingerprint_status(session: Session, fingerprints: Sequence[str]) -> dict[str, str]:
-    rows = session.execute(select(MessageFindingRow.fingerprint, MessageFindingRow.status)
-                           .where(MessageFindingRow.fingerprint.in_(list(fingerprints))))
-    return {r.fingerprint: r.status for r in rows}
 
 
 # --- aggregates for the overview ------------------------------------------------------------------------------------

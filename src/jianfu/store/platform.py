@@ -6,12 +6,12 @@ one session (one transaction) each.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from jianfu.errors import NotFound
@@ -163,13 +163,6 @@ def set_password_hash(session: Session, user_id: int, password_hash: str) -> Non
     row.password_hash = password_hash
 
 
-def list_users(session: Session, unit_ids: Iterable[str] | None = None) -> list[User]:
-    query = select(UserRow, UnitRow.name).join(UnitRow, UnitRow.id == UserRow.unit_id).order_by(UserRow.username)
-    if unit_ids is not None:
-        query = query.where(UserRow.unit_id.in_(list(unit_ids)))
-    return [_user(row, name) for row, name in session.execute(query)]
-
-
 def create_session(session: Session, *, user_id: int, token_hash: str, csrf_token: str, now: datetime,
                    expires_at: datetime) -> None:
     session.add(WebSessionRow(token_hash=token_hash, user_id=user_id, csrf_token=csrf_token, created_at=now,
@@ -193,10 +186,6 @@ def end_session(session: Session, token_hash: str) -> None:
     session.execute(delete(WebSessionRow).where(WebSessionRow.token_hash == token_hash))
 
 
-def purge_sessions(session: Session, now: datetime) -> int:
-    return session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at <= now)).rowcount or 0
-
-
 # --- the change log -------------------------------------------------------------------------------------------------
 
 
@@ -212,15 +201,6 @@ def changes_for(session: Session, subject_type: str, subject_id: str | int) -> l
         .order_by(ChangeRow.id)
     )
     return [Change(r.at, r.actor, r.subject_type, r.subject_id, r.action, r.reason, r.details) for r in rows]
-
-
-def recent_changes(session: Session, limit: int = 50) -> list[Change]:
-    rows = session.scalars(select(ChangeRow).order_by(ChangeRow.id.desc()).limit(limit))
-    return [Change(r.at, r.actor, r.subject_type, r.subject_id, r.action, r.reason, r.details) for r in rows]
-
-
-def count_changes(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(ChangeRow)) or 0
 
 
 # --- scan jobs ------------------------------------------------------------------------------------------------------

@@ -15,10 +15,11 @@ from markupsafe import Markup, escape
 
 from jianfu.evaluate.overview import KIND_NAME, LEVEL_NAME
 from jianfu.lifecycle import STATUS_NAME as TOOL_STATUS_NAME
+from jianfu.store.findings import STATUS_NAME
 from jianfu.taxonomy import CHINESE_NAME, SEVERITY_NAME, Code
 from jianfu.workflow.accounts import ROLE_NAME
 from jianfu.workflow.clues import CATEGORIES, CLUE_STATUS_NAME
-from jianfu.workflow.findings import ACTION_NAME, STATUS_NAME
+from jianfu.workflow.findings import ACTION_NAME
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 ZONE = ZoneInfo("Asia/Shanghai")

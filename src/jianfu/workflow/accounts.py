@@ -139,10 +139,10 @@ class AccountService:
     def unit_tree(self) -> repo.UnitTree:
         return self.units.tree()
 
-    def users(self, access: Access) -> list[User]:
-        access.require("supervisor")
-        with self.store.session() as s:
-            return repo.list_users(s, access.scope)
+    def selectable_units(self, access: Access) -> list[tuple[str, str]]:
+        """(id, name) of the units the user may choose in a form: their scope, sorted by id."""
+        names = self.units.tree().names
+        return sorted((uid, name) for uid, name in names.items() if access.scope is None or uid in access.scope)
 
     def logout(self, token: str) -> None:
         with self.store.session() as s:

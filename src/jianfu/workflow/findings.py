@@ -21,12 +21,9 @@ from jianfu.store import clues as clue_repo
 from jianfu.store import findings as repo
 from jianfu.store import platform as platform_repo
 from jianfu.store.db import Store
-from jianfu.store.findings import FindingQuery, StoredFinding
-from jianfu.taxonomy import SEVERITY_NAME
+from jianfu.store.findings import STATUS_NAME, FindingQuery, StoredFinding
 from jianfu.workflow.accounts import Access, UnitDirectory
 
-STATUS_NAME = {"open": "待审核", "confirmed": "已确认", "dismissed": "已排除", "assigned": "已交办",
-               "rectifying": "整改中", "closed": "已办结"}
 # action → (states it may start from, state it leads to, roles allowed; None = the assigned unit's admin)
 ACTIONS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...] | None]] = {
     "confirm": (("open",), "confirmed", ("supervisor", "reviewer")),
@@ -191,7 +188,3 @@ class FindingService:
                 details={"from": item.status, "to": target, **({"unit_id": unit_id} if unit_id else {}),
                          **({"due_on": due_on.isoformat()} if due_on else {})})
         return updated
-
-
-def severity_label(severity: str) -> str:
-    return f"{severity} {SEVERITY_NAME.get(severity, '')}".strip()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -72,9 +72,6 @@ class ScanRunner:
     def job(self, job_id: int) -> repo.Job:
         with self.store.session() as s:
             return repo.get_job(s, job_id)
-
-    def run_now(self, job_id: int) -> Future[None]:
-        return self._pool.submit(self.run, job_id)
 
     def run(self, job_id: int) -> None:
         with self.store.session() as s:

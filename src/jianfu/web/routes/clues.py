@@ -56,8 +56,7 @@ def clues_page(request: Request, services: ServicesDep, access: CurrentAccess, s
 @router.get("/clues/{clue_id}", include_in_schema=False)
 def clue_page(request: Request, services: ServicesDep, access: CurrentAccess, clue_id: int) -> Response:
     clue, history = services.clues.get(access, clue_id)
-    tree = services.accounts.unit_tree()
-    units = sorted((uid, name) for uid, name in tree.names.items() if access.scope is None or uid in access.scope)
+    units = services.accounts.selectable_units(access)
     return render(request, "clue.html", {"clue": clue, "history": history, "statuses": CLUE_STATUSES,
                                          "units": units})
 

@@ -58,8 +58,7 @@ def findings_page(request: Request, services: ServicesDep, access: CurrentAccess
 @router.get("/findings/{finding_id}", include_in_schema=False)
 def finding_page(request: Request, services: ServicesDep, access: CurrentAccess, finding_id: int) -> Response:
     item, history = services.findings.get(access, finding_id)
-    tree = services.accounts.unit_tree()
-    units = sorted((uid, name) for uid, name in tree.names.items() if access.scope is None or uid in access.scope)
+    units = services.accounts.selectable_units(access)
     return render(request, "finding.html", {"item": item, "history": history, "units": units})
 
 

@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
 
 from jianfu.errors import InputError, NotFoundError, UsageError
+from jianfu.ingest.registry import split_list
 from jianfu.lifecycle import STATUS_NAME, Status, parse_status
 from jianfu.records import TOOL_KINDS, Tool
 from jianfu.web.deps import CheckedAccess, CurrentAccess, ServicesDep
@@ -139,7 +140,7 @@ def tool_edit(services: ServicesDep, access: CheckedAccess, tool_id: str, versio
         raise UsageError("修改台账必须填写理由")
     if not name.strip():
         raise UsageError("名称不能为空")
-    split = tuple(f.strip() for f in functions.replace("；", ";").replace("、", ";").split(";") if f.strip())
+    split = split_list(functions)
     wanted = {"name": name.strip(), "description": description.strip(), "functions": split,
               "audience": audience.strip(), "platform": platform.strip() or None,
               "filing_number": filing_number.strip() or None}
@@ -167,8 +168,7 @@ def filings_page(request: Request, services: ServicesDep, access: CurrentAccess)
 
 @router.get("/filings/new", include_in_schema=False)
 def filing_form(request: Request, services: ServicesDep, access: CurrentAccess) -> Response:
-    tree = services.accounts.unit_tree()
-    units = sorted((uid, name) for uid, name in tree.names.items() if access.scope is None or uid in access.scope)
+    units = services.accounts.selectable_units(access)
     return render(request, "filing_new.html", {"units": units, "questions": QUESTIONS, "kinds": TOOL_KINDS})
 
 
@@ -189,10 +189,10 @@ def filing_submit(services: ServicesDep, access: CheckedAccess, name: Annotated[
         raise NotFoundError(f"没有单位 {owner_unit}")
     if kind not in TOOL_KINDS:
         raise UsageError(f"未知的工具类型: {kind}")
-    split = [f.strip() for f in functions.replace("；", ";").replace("、", ";").replace("\n", ";").split(";")]
+    split = split_list(functions)
     tool_id = f"NEW-{services.registry.now().strftime('%Y%m%d%H%M%S%f')}"
     record = {"id": tool_id, "kind": kind, "name": name.strip(), "owner_unit": tree.names[owner_unit],
-              "level": tree.levels.get(owner_unit), "description": description, "functions": [f for f in split if f],
+              "level": tree.levels.get(owner_unit), "description": description, "functions": list(split),
               "platform": platform or None, "responsible_person": responsible_person or None,
               "audience": audience, "status": "proposed"}
     tool = tool_from_mapping(record, file="备案申请")

@@ -51,8 +51,7 @@ def _attachment(name: str) -> dict[str, str]:
 
 @router.get("/reports", include_in_schema=False)
 def reports_page(request: Request, services: ServicesDep, access: CurrentAccess) -> Response:
-    tree = services.accounts.unit_tree()
-    units = sorted((uid, name) for uid, name in tree.names.items() if access.scope is None or uid in access.scope)
+    units = services.accounts.selectable_units(access)
     period = _period(None, None)
     return render(request, "reports.html", {"units": units, "since": period.since, "until": period.until})
 

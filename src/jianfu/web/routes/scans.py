@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from jianfu.errors import UsageError
 from jianfu.web.deps import CheckedAccess, CurrentAccess, ServicesDep
 from jianfu.web.render import render
+from jianfu.web.routes.registry import visible_tools
 from jianfu.workflow.scans import KINDS
 
 router = APIRouter()
@@ -18,10 +19,8 @@ router = APIRouter()
 @router.get("/scans", include_in_schema=False)
 def scans_page(request: Request, services: ServicesDep, access: CurrentAccess) -> Response:
     jobs = services.scans.jobs(access.scope)
-    tree = services.accounts.unit_tree()
-    units = sorted((uid, name) for uid, name in tree.names.items() if access.scope is None or uid in access.scope)
-    groups = [t for t in services.registry.tools(kind="work_group", status=["active", "rectifying"])
-              if access.scope is None or tree.by_name().get(t.owner_unit) in access.scope]
+    units = services.accounts.selectable_units(access)
+    groups = visible_tools(services, access, kind="work_group", status=["active", "rectifying"])
     return render(request, "scans.html", {"jobs": jobs, "kinds": KINDS, "units": units, "groups": groups})
 
 
