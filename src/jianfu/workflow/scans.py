@@ -171,11 +171,10 @@ class ScanRunner:
 
         rules = default_web_rules()
         as_of = self.now().astimezone().date()
-        verdicts = []
-        for page in iter_pages([job.path]):
-            verdict = scan_page(page.source, kind=page.kind, file=Path(page.file).name, as_of=as_of, rules=rules)
-            verdicts.append(verdict.to_json())
-        store_page_verdicts(self.store, verdicts, [p.source for p in iter_pages([job.path])], self.now())
+        pages = list(iter_pages([job.path]))  # read once: judged, then kept as snapshots
+        verdicts = [scan_page(p.source, kind=p.kind, file=Path(p.file).name, as_of=as_of, rules=rules).to_json()
+                    for p in pages]
+        store_page_verdicts(self.store, verdicts, [p.source for p in pages], self.now())
         hacked = sum(1 for v in verdicts if v.get("hacked"))
         with self.store.session() as s:
             repo.update_job(s, job.id, total=len(verdicts), processed=len(verdicts),
